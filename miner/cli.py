@@ -1,0 +1,136 @@
+"""The ``miner`` command line: a thin layer over the Python API of the same names.
+
+Each command parses its options, calls one public function of ``miner`` with keywords of the
+same names, and prints. Errors become one ``Error: ...`` line and exit status 1.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from miner.errors import MinerError
+
+SOURCE_KINDS = ["csv", "excel", "xes", "parquet", "onec-journal", "onec-documents", "bank"]
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a MinerError into ``Error: ...`` and exit 1 (``--debug`` shows the trace)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        try:
+            return func(*args, **kwargs)
+        except MinerError as exc:
+            if ctx.find_root().params.get("debug"):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+
+    return wrapper
+
+
+def source_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options that say how to read a source: column mapping, encoding, format."""
+    options = [
+        click.option("--case", help="Column with the case id (order, ticket, document number)."),
+        click.option("--activity", help="Column with the activity (event, operation, status)."),
+        click.option("--timestamp", help="Column with the date and time of the event."),
+        click.option("--resource", help="Column with who did it."),
+        click.option("--role", help="Column with the person's role or position."),
+        click.option("--department", help="Column with the department."),
+        click.option("--encoding", help="File encoding (utf-8, cp1251, ...); detected when omitted."),
+        click.option("--sep", help="CSV separator (';', ',', 'tab'); detected when omitted."),
+        click.option("--date-format", help="strptime format of dates, e.g. '%d.%m.%Y %H:%M:%S'."),
+        click.option("--sheet", help="Excel sheet name or 1-based number; the first sheet with data by default."),
+        click.option("--source", "kind", type=click.Choice(SOURCE_KINDS),
+                     help="Force the source kind instead of detecting it from content."),
+        click.option("--strict", is_flag=True, help="Stop at the first bad row instead of rejecting it."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def read_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Pick the source-reading options out of a command's keyword arguments."""
+    names = ("case", "activity", "timestamp", "resource", "role", "department", "encoding", "sep",
+             "date_format", "sheet", "kind", "strict")
+    return {n: kwargs.pop(n) for n in names if n in kwargs}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="miner")
+@click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
+def cli(debug: bool) -> None:
+    """miner: find the process that really runs in 1C, Excel and CSV traces.
+
+    \b
+    Example:
+      miner ingest orders.csv -o orders.parquet
+      miner discover orders.parquet -o maps/
+    """
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Where to write the log: .parquet, .csv or .xes (the report goes beside it).")
+@source_options
+@handle_errors
+def ingest(sources: tuple[Path, ...], output: Path, **kwargs: Any) -> None:
+    """Read SOURCES into one canonical event log and write LOG plus LOG.ingest.json.
+
+    \b
+    Example:
+      miner ingest sample_data/orders_1c.csv sample_data/warehouse.xlsx -o orders.parquet
+      miner ingest export.csv --case "Номер" --timestamp "Дата" -o log.parquet
+    """
+    import miner
+
+    result = miner.ingest(list(sources), output=output, progress=True, **read_options(kwargs))
+    click.echo(f"{output}: {result.report.summary()}", err=True)
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only (for other programs).")
+@click.option("--top", default=10, show_default=True, help="How many top variants to list.")
+@source_options
+@handle_errors
+def stats(source: Path, as_json: bool, top: int, **kwargs: Any) -> None:
+    """Print cases, events, activities, variants, period and top variants of SOURCE.
+
+    \b
+    Example:
+      miner stats orders.parquet
+      miner stats sample_data/orders_1c.csv --json
+    """
+    import miner
+
+    result = miner.stats(source, top=top, **read_options(kwargs))
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.to_text())
+
+
+def main() -> None:
+    """Entry point of the ``miner`` console script."""
+    # Windows consoles default to a legacy code page; make Cyrillic output survive.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(encoding="utf-8", errors="replace")
+            except (ValueError, OSError):
+                pass
+    cli(prog_name="miner")
+
+
+if __name__ == "__main__":
+    main()

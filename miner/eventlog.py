@@ -1,0 +1,90 @@
+"""The canonical event log: column names, types, order, and reading/writing it.
+
+A log is a plain ``pandas.DataFrame`` with pm4py's column names (CONTRACTS.md §1), so every pm4py
+function takes it as it is. Column names are spelled only here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from miner.errors import FormatError, InputError
+
+CASE = "case:concept:name"
+ACTIVITY = "concept:name"
+TIMESTAMP = "time:timestamp"
+RESOURCE = "org:resource"
+ROLE = "org:role"
+GROUP = "org:group"
+SYSTEM = "source:system"
+FILE = "source:file"
+ROW = "source:row"
+
+REQUIRED = (CASE, ACTIVITY, TIMESTAMP)
+OPTIONAL_TEXT = (RESOURCE, ROLE, GROUP)
+PROVENANCE = (SYSTEM, FILE, ROW)
+COLUMNS = REQUIRED + OPTIONAL_TEXT + PROVENANCE
+
+LOG_SUFFIXES = (".parquet", ".csv", ".xes")
+
+
+def finalize(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with the canonical columns first, typed, and sorted.
+
+    Missing optional columns are added empty; events are sorted by case, then timestamp, then
+    the order they had in the sources (a stable sort). The input frame is not modified.
+    """
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise InputError(f"event log lacks the columns {missing}; expected {list(REQUIRED)}")
+    out = frame.copy()
+    for col in OPTIONAL_TEXT + (SYSTEM, FILE):
+        if col not in out.columns:
+            out[col] = pd.Series(pd.NA, index=out.index, dtype="string")
+    if ROW not in out.columns:
+        out[ROW] = pd.Series(range(1, len(out) + 1), index=out.index, dtype="int64")
+    for col in (CASE, ACTIVITY) + OPTIONAL_TEXT + (SYSTEM, FILE):
+        if out[col].dtype != "string":
+            out[col] = out[col].astype("string")
+    ts = out[TIMESTAMP]
+    if not pd.api.types.is_datetime64_any_dtype(ts):
+        ts = pd.to_datetime(ts, errors="raise")
+    if getattr(ts.dt, "tz", None) is not None:
+        ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
+    out[TIMESTAMP] = ts.astype("datetime64[ns]")
+    out[ROW] = out[ROW].astype("int64")
+    rest = [c for c in out.columns if c not in COLUMNS]
+    out = out[list(COLUMNS) + rest]
+    out = out.sort_values([CASE, TIMESTAMP], kind="stable").reset_index(drop=True)
+    return out
+
+
+def write_log(log: pd.DataFrame, path: str | Path) -> Path:
+    """Write a canonical log as ``.parquet``, ``.csv`` (UTF-8 with BOM, ``;``) or ``.xes``.
+
+    Example:
+        >>> write_log(log, "orders.parquet")  # doctest: +SKIP
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        log.to_parquet(path, index=False)
+    elif suffix == ".csv":
+        # UTF-8 with BOM and ';' so that Russian Excel opens it with Cyrillic intact.
+        safe = log.copy()
+        safe[TIMESTAMP] = safe[TIMESTAMP].dt.strftime("%d.%m.%Y %H:%M:%S")
+        safe.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    elif suffix == ".xes":
+        import pm4py
+
+        pm4py.write_xes(log, str(path), case_id_key=CASE)
+    else:
+        raise FormatError(f"{path.name}: cannot write a log as '{suffix}'; use one of {', '.join(LOG_SUFFIXES)}")
+    return path
+
+
+def is_canonical(frame: pd.DataFrame) -> bool:
+    """Tell whether ``frame`` already has the canonical required columns."""
+    return all(c in frame.columns for c in REQUIRED)
