@@ -15,15 +15,15 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _API = {
-    "ingest": "miner.ingest",
-    "read_log": "miner.ingest",
-    "stats": "miner.stats",
+    "ingest": "miner.ingestion",
+    "read_log": "miner.ingestion",
+    "stats": "miner.summary",
     "discover": "miner.discovery",
     "compare": "miner.comparison",
     "read_declared": "miner.declared",
-    "report": "miner.report",
-    "interview": "miner.interview",
-    "demo": "miner.demo",
+    "report": "miner.reporting",
+    "interview": "miner.interviews",
+    "demo": "miner.pipeline",
 }
 
 __all__ = ["MinerError", "__version__", *_API]
@@ -37,3 +37,6 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+# Module names differ from the function names on purpose: importing ``miner.X`` binds the module
+# as attribute X of the package, which would hide a function called X.

@@ -41,12 +41,12 @@ def finalize(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in OPTIONAL_TEXT + (SYSTEM, FILE):
         if col not in out.columns:
-            out[col] = pd.Series(pd.NA, index=out.index, dtype="string")
+            out[col] = pd.Series(None, index=out.index, dtype="str")
     if ROW not in out.columns:
         out[ROW] = pd.Series(range(1, len(out) + 1), index=out.index, dtype="int64")
     for col in (CASE, ACTIVITY) + OPTIONAL_TEXT + (SYSTEM, FILE):
-        if out[col].dtype != "string":
-            out[col] = out[col].astype("string")
+        if out[col].dtype != "str":
+            out[col] = out[col].astype("str")
     ts = out[TIMESTAMP]
     if not pd.api.types.is_datetime64_any_dtype(ts):
         ts = pd.to_datetime(ts, errors="raise")

@@ -1,0 +1,180 @@
+"""Read any supported sources into one canonical event log, with a report of every row.
+
+This module is the wiring between ``miner`` and ``connectors`` (like the CLI): connectors are
+imported lazily, by kind, through :mod:`connectors.registry`.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+
+from miner import eventlog as E
+from miner.errors import InputError
+from miner.rejects import IngestReport, RowProblems, SourceInfo, SourceRead
+
+log = logging.getLogger("miner")
+
+PathLike = str | Path
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """The canonical log and the report that accounts for every input row."""
+
+    log: pd.DataFrame
+    report: IngestReport
+    output: Path | None = None
+
+    def __repr__(self) -> str:
+        files = ", ".join(s.file for s in self.report.sources)
+        return f"IngestResult({files}: {self.report.summary()})"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{r.reason}</td><td>{r.count}</td></tr>" for r in self.report.reasons)
+        table = f"<table><tr><th>reason</th><th>rows</th></tr>{rows}</table>" if rows else ""
+        return f"<p><b>{self.report.summary()}</b></p>{table}{self.log.head(10).to_html()}"
+
+
+def _as_list(sources: PathLike | Sequence[PathLike]) -> list[Path]:
+    if isinstance(sources, (str, Path)):
+        return [Path(sources)]
+    return [Path(s) for s in sources]
+
+
+def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = None, *, kind: str | None = None,
+           system: str | None = None, progress: bool = False, **options: Any) -> IngestResult:
+    """Read ``sources`` into one canonical event log; write it and its report if ``output`` is given.
+
+    Args:
+        sources: files (CSV/TXT, XLSX/XLS, XES, parquet, 1C journal or document lists, bank statements).
+        output: ``.parquet``, ``.csv`` or ``.xes``; the report goes to ``output + ".ingest.json"``.
+        kind: force the source kind for all files (see ``connectors.KINDS``); detected when None.
+        system: value of ``source:system`` for these sources (default: by kind, "1C" for files named *1c*).
+        progress: show a progress bar on stderr (only when it is a terminal).
+        **options: column mapping (``case``, ``activity``, ``timestamp``, ``resource``, ``role``,
+            ``department``), ``encoding``, ``sep``, ``date_format``, ``sheet``, ``strict`` and
+            connector options (``tz``, ``case_notion``...); each reader takes those it knows.
+    Returns:
+        IngestResult with ``.log`` (DataFrame) and ``.report`` (IngestReport).
+    Raises:
+        InputError: a source cannot be read; the message names file, row and column.
+    Example:
+        >>> result = ingest(["sample_data/sales_1c.csv", "sample_data/warehouse.xlsx"])  # doctest: +SKIP
+        >>> result.report.rows_read == result.report.rows_used + result.report.rejected + result.report.excluded
+        True
+    """
+    from connectors.registry import MULTI_FILE_KINDS, call_with_known, detect_kind, reader_for
+
+    paths = _as_list(sources)
+    if not paths:
+        raise InputError("no sources given")
+    kinds = {p: kind or detect_kind(p) for p in paths}
+    reads: list[SourceRead] = []
+    bar = _progress(len(paths), progress)
+    grouped: dict[str, list[Path]] = {}
+    for p in paths:
+        grouped.setdefault(kinds[p], []).append(p)
+    for k, group in grouped.items():
+        reader = reader_for(k)
+        if k in MULTI_FILE_KINDS:
+            reads.extend(call_with_known(reader, group, progress=progress, **options))
+            bar.update(len(group))
+            continue
+        for p in group:
+            bar.set_description(p.name)
+            read = call_with_known(reader, p, progress=progress, **options)
+            reads.append(read)
+            log.info("%s: %s; %s", p.name, read.info.kind, _mapping_line(read.info))
+            bar.update(1)
+    bar.close()
+    reads = _join_journal(reads, options)
+    if system:
+        for r in reads:
+            r.frame[E.SYSTEM] = system
+    else:
+        _name_1c_exports(reads)
+    frames = [r.frame for r in reads]
+    problems = RowProblems()
+    for r in reads:
+        problems.merge(r.problems)
+    frame = pd.concat(frames, ignore_index=True, sort=False) if len(frames) > 1 else frames[0]
+    canonical = E.finalize(frame)
+    report = IngestReport.build([r.info for r in reads], problems, events=len(canonical))
+    out_path = None
+    if output is not None:
+        out_path = E.write_log(canonical, output)
+        report.write(str(out_path) + ".ingest.json")
+    return IngestResult(canonical, report, out_path)
+
+
+def _mapping_line(info: SourceInfo) -> str:
+    from connectors.columns import describe
+
+    if not info.columns or info.kind not in ("csv", "excel"):
+        return f"{info.rows_read} rows"
+    return f"columns: {describe(info.columns)} (correct with --case/--activity/--timestamp/...)"
+
+
+def _name_1c_exports(reads: list[SourceRead]) -> None:
+    """A CSV/XLSX whose file name says 1C (``sales_1c.csv``, ``заказы_1С.xlsx``) holds 1C records."""
+    for r in reads:
+        stem = Path(r.info.file).stem.casefold()
+        if r.info.kind in ("csv", "excel") and ("1c" in stem or "1с" in stem):
+            r.frame[E.SYSTEM] = "1C"
+
+
+def _join_journal(reads: list[SourceRead], options: dict[str, Any]) -> list[SourceRead]:
+    """Enrich 1C document events with journal entry times when both kinds were given."""
+    docs = [r for r in reads if r.info.kind == "onec-documents"]
+    journal = [r for r in reads if r.info.kind == "onec-journal"]
+    if not docs or not journal:
+        return reads
+    try:
+        from connectors.onec_join import join_journal
+    except ModuleNotFoundError:
+        return reads
+    joined = join_journal(pd.concat([d.frame for d in docs], ignore_index=True),
+                          pd.concat([j.frame for j in journal], ignore_index=True))
+    docs[0].frame = joined
+    for d in docs[1:]:
+        d.frame = d.frame.iloc[0:0]
+    return reads
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None: ...
+    def set_description(self, text: str) -> None: ...
+    def close(self) -> None: ...
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    if not enabled or not sys.stderr.isatty():
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", file=sys.stderr, leave=False)
+
+
+def read_log(source: PathLike | Sequence[PathLike] | pd.DataFrame | IngestResult, **options: Any) -> pd.DataFrame:
+    """Return the canonical log of ``source``: a DataFrame, an IngestResult, or file(s) to ingest.
+
+    Example:
+        >>> log = read_log("orders.parquet")  # doctest: +SKIP
+    """
+    if isinstance(source, IngestResult):
+        return source.log
+    if isinstance(source, pd.DataFrame):
+        return source if _is_final(source) else E.finalize(source)
+    return ingest(source, **options).log
+
+
+def _is_final(frame: pd.DataFrame) -> bool:
+    return list(frame.columns[: len(E.COLUMNS)]) == list(E.COLUMNS) and \
+        pd.api.types.is_datetime64_any_dtype(frame[E.TIMESTAMP])
+
+
