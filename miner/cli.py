@@ -67,14 +67,24 @@ def read_options(kwargs: dict[str, Any]) -> dict[str, Any]:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="miner")
 @click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
-def cli(debug: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print no progress or column guesses on stderr.")
+def cli(debug: bool, quiet: bool) -> None:
     """miner: find the process that really runs in 1C, Excel and CSV traces.
 
     \b
     Example:
+      miner demo -o demo_output
       miner ingest orders.csv -o orders.parquet
       miner discover orders.parquet -o maps/
     """
+    import logging
+
+    logger = logging.getLogger("miner")
+    if not quiet and not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
 
 
 @cli.command()
@@ -118,6 +128,35 @@ def stats(source: Path, as_json: bool, top: int, **kwargs: Any) -> None:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(result.to_text())
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Folder for map.svg/.png/.gv, performance.svg/.png/.gv, model.bpmn, model.pnml.")
+@click.option("--activities", type=click.FloatRange(0, 1), default=None,
+              help="Share (0-1) of the most frequent activities to show; default: all up to 20.")
+@click.option("--paths", type=click.FloatRange(0, 1), default=None,
+              help="Share (0-1) of the most frequent paths to show; default: about two per activity.")
+@click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", show_default=True,
+              help="Language of the texts on the maps.")
+@source_options
+@handle_errors
+def discover(source: Path, output: Path, activities: float | None, paths: float | None, lang: str,
+             **kwargs: Any) -> None:
+    """Discover the real process of SOURCE: maps, BPMN and Petri net in OUTPUT.
+
+    \b
+    Example:
+      miner discover orders.parquet -o maps/
+      miner discover export.csv -o maps/ --activities 0.8 --paths 0.3
+    """
+    import miner
+
+    result = miner.discover(source, output=output, activities=activities, paths=paths, lang=lang,
+                            **read_options(kwargs))
+    for path in result.paths:
+        click.echo(str(path))
 
 
 def main() -> None:
