@@ -16,7 +16,7 @@ from miner.rejects import RowProblems, SourceInfo, SourceRead
 
 TARGET = {"case": E.CASE, "activity": E.ACTIVITY, "resource": E.RESOURCE, "role": E.ROLE, "department": E.GROUP}
 _TOTAL = re.compile(r"^\s*(итого|всего|total)\b", re.IGNORECASE)
-_LEADING_ZERO = re.compile(r"^0\d")
+_LEADING_ZERO = r"^0[0-9]"  # no \\d and no compiled pattern: pandas then stays on pyarrow (RE2)
 
 
 def text_column(values: pd.Series) -> pd.Series:
@@ -93,8 +93,10 @@ def table_to_events(table: RawTable, *, kind: str, system: str, case: str | None
             left &= ~hit
     if keep.sum() == 0 and len(frame):
         raise ValueProblemError(_nothing_usable(table, problems))
+    everything = bool(keep.all())
+
     def kept(series: pd.Series) -> pd.Series:  # stays pyarrow-backed: no Python string objects
-        return series[keep].reset_index(drop=True)
+        return series.reset_index(drop=True) if everything else series[keep].reset_index(drop=True)
 
     out = pd.DataFrame({E.CASE: kept(texts["case"]), E.ACTIVITY: kept(texts["activity"]),
                         E.TIMESTAMP: kept(parsed.values)})
@@ -186,6 +188,8 @@ def _attribute(values: pd.Series) -> pd.Series:
     text = text_column(values)
     nonempty = text[text.notna() & (text != "")]
     if nonempty.empty or nonempty.str.match(_LEADING_ZERO).any():
+        return text
+    if parse_numbers(nonempty.iloc[:1000])[1].any():  # a cheap look first: most text columns fail here
         return text
     numbers, bad = parse_numbers(values)
     if bad.sum() == 0 and numbers.notna().sum() == len(nonempty):

@@ -56,8 +56,19 @@ def finalize(frame: pd.DataFrame) -> pd.DataFrame:
     out[ROW] = out[ROW].astype("int64")
     rest = [c for c in out.columns if c not in COLUMNS]
     out = out[list(COLUMNS) + rest]
-    out = out.sort_values([CASE, TIMESTAMP], kind="stable").reset_index(drop=True)
-    return out
+    return _sort_events(out)
+
+
+def _sort_events(log: pd.DataFrame) -> pd.DataFrame:
+    """Sort by case, then timestamp, then the current (source) order; skip the copy when already sorted."""
+    import numpy as np
+
+    case_codes, _ = pd.factorize(log[CASE], sort=True)
+    stamps = log[TIMESTAMP].to_numpy().view("int64")
+    order = np.lexsort((stamps, case_codes))  # lexsort is stable: ties keep the source order
+    if len(order) and (np.diff(order) == 1).all():
+        return log.reset_index(drop=True)
+    return log.take(order).reset_index(drop=True)
 
 
 def write_log(log: pd.DataFrame, path: str | Path) -> Path:
