@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -77,14 +78,17 @@ def cli(debug: bool, quiet: bool) -> None:
       miner ingest orders.csv -o orders.parquet
       miner discover orders.parquet -o maps/
     """
-    import logging
-
     logger = logging.getLogger("miner")
-    if not quiet and not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
+    if not any(isinstance(h, _CurrentStderr) for h in logger.handlers):
+        logger.addHandler(_CurrentStderr())
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
+
+
+class _CurrentStderr(logging.Handler):
+    """Write progress lines to whatever ``sys.stderr`` is now (CliRunner swaps it per call)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(record.getMessage() + "\n")
 
 
 @cli.command()
@@ -132,6 +136,46 @@ def stats(source: Path, as_json: bool, top: int, **kwargs: Any) -> None:
 
 @cli.command()
 @click.argument("source", type=click.Path(path_type=Path))
+@click.option("--declared", multiple=True, required=True, type=click.Path(path_type=Path),
+              help="Declared process: YAML, Excel interview sheet or BPMN 2.0; repeat for several.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Folder for findings.json and comparison.svg/.png/.gv.")
+@click.option("--calendar", type=click.Choice(["ru", "24x7"]), default="ru", show_default=True,
+              help="Durations in working time by the Russian production calendar, or 24x7.")
+@click.option("--work-hours", default="9-18", show_default=True,
+              help="Working day for the 'ru' calendar, e.g. 9-18 or 8:30-17:30.")
+@click.option("--time-budget", type=float, default=30.0, show_default=True,
+              help="Seconds for alignments before falling back to token replay.")
+@click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", show_default=True,
+              help="Language of the texts on the map.")
+@click.option("--json", "as_json", is_flag=True, help="Print findings.json to stdout (for other programs).")
+@source_options
+@handle_errors
+def compare(source: Path, declared: tuple[Path, ...], output: Path, calendar: str, work_hours: str,
+            time_budget: float, lang: str, as_json: bool, **kwargs: Any) -> None:
+    """Compare the real process in SOURCE with the DECLARED one(s); write findings and a map.
+
+    \b
+    Example:
+      miner compare orders.parquet --declared sales.yaml -o compare/
+      miner compare orders.parquet --declared sales.yaml --declared warehouse.xlsx -o compare/ --calendar 24x7
+    """
+    import miner
+    from miner.worktime import parse_work_hours
+
+    result = miner.compare(source, list(declared), output=output, calendar=calendar,
+                           work_hours=parse_work_hours(work_hours), time_budget=time_budget,
+                           lang=lang, **read_options(kwargs))
+    if result.hint():
+        click.echo(result.hint(), err=True)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.to_text())
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Folder for map.svg/.png/.gv, performance.svg/.png/.gv, model.bpmn, model.pnml.")
 @click.option("--activities", type=click.FloatRange(0, 1), default=None,
@@ -155,6 +199,36 @@ def discover(source: Path, output: Path, activities: float | None, paths: float 
 
     result = miner.discover(source, output=output, activities=activities, paths=paths, lang=lang,
                             **read_options(kwargs))
+    for path in result.paths:
+        click.echo(str(path))
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Folder for interview.docx and interview.md.")
+@click.option("--declared", multiple=True, type=click.Path(path_type=Path),
+              help="Declared process (YAML, Excel sheet, BPMN) whose findings become questions; repeat for several.")
+@click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", show_default=True,
+              help="Language of the questions.")
+@click.option("--pseudonymize", is_flag=True, help="Replace employee names by codes («Сотрудник 01»).")
+@source_options
+@handle_errors
+def interview(source: Path, output: Path, declared: tuple[Path, ...], lang: str, pseudonymize: bool,
+              **kwargs: Any) -> None:
+    """Write the questions for each head of department, primed with what SOURCE shows.
+
+    \b
+    Example:
+      miner interview orders.parquet -o interview/
+      miner interview orders.parquet --declared sales.yaml -o interview/ --pseudonymize
+    """
+    import miner
+
+    result = miner.interview(source, output, declared=list(declared) or None, lang=lang,
+                             pseudonymize=pseudonymize, **read_options(kwargs))
+    for section in result.sections:
+        click.echo(f"{section.title}: {len(section.questions)}", err=True)
     for path in result.paths:
         click.echo(str(path))
 
