@@ -95,9 +95,11 @@ class _CurrentStderr(logging.Handler):
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Where to write the log: .parquet, .csv or .xes (the report goes beside it).")
+@click.option("--system", help="Where these sources were recorded (source:system), e.g. 1C or Excel; "
+                               "by default the kind of file, and 1C for files named *1c*.")
 @source_options
 @handle_errors
-def ingest(sources: tuple[Path, ...], output: Path, **kwargs: Any) -> None:
+def ingest(sources: tuple[Path, ...], output: Path, system: str | None, **kwargs: Any) -> None:
     """Read SOURCES into one canonical event log and write LOG plus LOG.ingest.json.
 
     \b
@@ -107,7 +109,7 @@ def ingest(sources: tuple[Path, ...], output: Path, **kwargs: Any) -> None:
     """
     import miner
 
-    result = miner.ingest(list(sources), output=output, progress=True, **read_options(kwargs))
+    result = miner.ingest(list(sources), output=output, system=system, progress=True, **read_options(kwargs))
     click.echo(f"{output}: {result.report.summary()}", err=True)
 
 
@@ -231,6 +233,28 @@ def interview(source: Path, output: Path, declared: tuple[Path, ...], lang: str,
         click.echo(f"{section.title}: {len(section.questions)}", err=True)
     for path in result.paths:
         click.echo(str(path))
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("demo_output"), show_default=True,
+              help="Folder for the demo's outputs (one sub-folder per scenario).")
+@click.option("--data", type=click.Path(path_type=Path), help="The sample_data folder (found automatically).")
+@click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", show_default=True, help="Language of outputs.")
+@click.option("--pseudonymize", is_flag=True, help="Replace employee names with stable codes in every output.")
+@handle_errors
+def demo(output: Path, data: Path | None, lang: str, pseudonymize: bool) -> None:
+    """Run the whole pipeline on sample_data/: ingest, stats, maps, comparison, report, interview guide.
+
+    \b
+    Example:
+      miner demo -o demo_output
+      miner demo --lang en -o demo_en
+    """
+    import miner
+
+    result = miner.demo(output, data=data, lang=lang, pseudonymize=pseudonymize)
+    for name, folder in result.folders.items():
+        click.echo(f"{name}: {folder / 'report.html'}  {folder / 'report.docx'}  {folder / 'interview.docx'}")
 
 
 def main() -> None:
