@@ -52,6 +52,13 @@ def source_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--source", "kind", type=click.Choice(SOURCE_KINDS),
                      help="Force the source kind instead of detecting it from content."),
         click.option("--strict", is_flag=True, help="Stop at the first bad row instead of rejecting it."),
+        click.option("--tz", help="1C journal: the infobase's time zone; 1Cv8.lgd stores UTC (default Europe/Moscow)."),
+        click.option("--case-notion", type=click.Choice(["object", "session", "user_day"]),
+                     help="1C journal: one case per document/object (default), per session, or per user and day."),
+        click.option("--include-rolled-back", is_flag=True, default=None,
+                     help="1C journal: keep data changes of rolled-back transactions (flagged) instead of excluding them."),
+        click.option("--root-kind", help="1C document lists: the document kind that starts a case, e.g. "
+                                         "'Заказ клиента' (default: Заказ клиента and Заказ поставщику)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -61,7 +68,7 @@ def source_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def read_options(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Pick the source-reading options out of a command's keyword arguments."""
     names = ("case", "activity", "timestamp", "resource", "role", "department", "encoding", "sep",
-             "date_format", "sheet", "kind", "strict")
+             "date_format", "sheet", "kind", "strict", "tz", "case_notion", "include_rolled_back", "root_kind")
     return {n: kwargs.pop(n) for n in names if n in kwargs}
 
 
@@ -165,8 +172,12 @@ def compare(source: Path, declared: tuple[Path, ...], output: Path, calendar: st
     import miner
     from miner.worktime import parse_work_hours
 
+    try:
+        hours = parse_work_hours(work_hours)
+    except MinerError as exc:
+        raise click.BadParameter(str(exc), param_hint="--work-hours") from exc
     result = miner.compare(source, list(declared), output=output, calendar=calendar,
-                           work_hours=parse_work_hours(work_hours), time_budget=time_budget,
+                           work_hours=hours, time_budget=time_budget,
                            lang=lang, **read_options(kwargs))
     if result.hint():
         click.echo(result.hint(), err=True)
@@ -203,6 +214,38 @@ def discover(source: Path, output: Path, activities: float | None, paths: float 
                             **read_options(kwargs))
     for path in result.paths:
         click.echo(str(path))
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Folder for report.html, report.docx, the maps and charts (SVG, PNG) and the tables.")
+@click.option("--declared", multiple=True, type=click.Path(path_type=Path),
+              help="Declared process (YAML, Excel sheet, BPMN) to compare with; repeat for several.")
+@click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", show_default=True,
+              help="Language of the report.")
+@click.option("--pseudonymize", is_flag=True, help="Replace employee names by codes («Сотрудник 01») in every file.")
+@click.option("--pseudonymize-clients", is_flag=True, help="Replace client names by codes («Клиент 001») too.")
+@source_options
+@handle_errors
+def report(sources: tuple[Path, ...], output: Path, declared: tuple[Path, ...], lang: str, pseudonymize: bool,
+           pseudonymize_clients: bool, **kwargs: Any) -> None:
+    """Write the report for the requirements spec on SOURCES: HTML, DOCX, maps, charts, tables.
+
+    \b
+    Example:
+      miner report orders.parquet -o report/
+      miner report sample_data/sales_1c.csv sample_data/warehouse.xlsx \\
+          --declared sample_data/sales_declared.yaml -o report/ --pseudonymize
+    """
+    import miner
+
+    source = list(sources) if len(sources) > 1 else sources[0]
+    result = miner.report(source, output, declared=list(declared) or None, lang=lang, pseudonymize=pseudonymize,
+                          pseudonymize_clients=pseudonymize_clients, **read_options(kwargs))
+    click.echo(f"{result.cases} cases, {result.events} events, {result.findings} findings", err=True)
+    click.echo(str(result.html))
+    click.echo(str(result.docx))
 
 
 @cli.command()
