@@ -19,11 +19,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
              "заказ", "заявка", "номер документа", "документ", "номер", "№", "обращение", "тикет", "сделка",
              "order", "ticket", "request", "id"),
     "activity": ("concept:name", "activity", "событие", "операция", "действие", "этап", "статус", "шаг", "стадия",
-                 "event", "task", "step", "status", "stage"),
+                 "event", "task", "step", "status", "stage", "stages", "events", "activities"),
     "timestamp": ("time:timestamp", "timestamp", "дата и время", "дата/время", "дата", "время", "период",
-                  "date", "time", "datetime", "start time", "end time"),
+                  "complete timestamp", "end time", "date", "time", "datetime", "dt", "start time"),
     "resource": ("org:resource", "resource", "ответственный", "исполнитель", "автор", "менеджер", "пользователь",
-                 "сотрудник", "кладовщик", "оператор", "user", "employee", "owner", "agent"),
+                 "сотрудник", "кладовщик", "оператор", "user", "users", "employee", "owner", "agent"),
     "role": ("org:role", "role", "должность", "роль", "position"),
     "department": ("org:group", "department", "подразделение", "отдел", "служба", "group", "unit"),
 }
@@ -33,7 +33,7 @@ OPTION = {f: f"--{f}" for f in FIELDS}
 def normalize(header: str) -> str:
     """Casefold, ё→е, drop punctuation around words, collapse spaces."""
     text = str(header).casefold().replace("ё", "е").replace("\u00a0", " ")
-    text = re.sub(r"[\"'«»()\[\].,;]+", " ", text)
+    text = re.sub(r"[\"'«»()\[\].,;_]+", " ", text)
     return " ".join(text.split())
 
 

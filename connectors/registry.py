@@ -81,6 +81,9 @@ def detect_kind(path: str | Path) -> str:
         if _probe("connectors.onec_journal", "looks_like_onec_journal", path):
             return "onec-journal"
         raise FormatError(f"{path.name}: is an SQLite database but not a 1C registration journal (1Cv8.lgd).")
+    if head.startswith(b"PK\x03\x04") or head.startswith(_OLE_MAGIC):
+        if _probe("connectors.onec_documents", "looks_like_onec_documents", path):
+            return "onec-documents"  # a 1C list export (Номер, Дата, a document kind) is read as documents
     if head.startswith(b"PK\x03\x04"):
         return "excel"  # the Excel reader checks that the zip really is a workbook
     if head.startswith(_OLE_MAGIC):
@@ -93,7 +96,10 @@ def detect_kind(path: str | Path) -> str:
             raise FormatError(f"{path.name}: a damaged gzip file ({exc}). Compress it again.") from exc
         if b"<log" in inner or b"<?xml" in inner:
             return "xes"
-        raise FormatError(f"{path.name}: a gzip file that holds no XES log. Unpack it and pass the file inside.")
+        if b"\x00" not in inner:
+            return "csv"  # a compressed text table; the CSV reader decompresses it
+        raise FormatError(f"{path.name}: a gzip file that holds neither an XES log nor a text table. "
+                          "Unpack it and pass the file inside.")
     text = _text_head(head).lstrip("\ufeff").lstrip()
     if text.startswith("1CV8LOG"):
         return "onec-journal"

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from connectors.text import decode_sample, detect_encoding, detect_separator, encoding_error, normalize_encoding
+from connectors.text import (decode_sample, detect_encoding, detect_separator, encoding_error, normalize_encoding,
+                             open_bytes)
 from miner.errors import EmptySourceError, FormatError, InputError
 
 HEADER_SCAN_ROWS = 60
@@ -137,7 +138,7 @@ def _read_arrow_csv(path: Path, enc: str, delimiter: str, skip: int,
 
     def read(threads: bool) -> "pa.Table":
         return pcsv.read_csv(
-            path,
+            pa.input_stream(str(path), compression="detect" if path.suffix.lower() == ".gz" else None),
             read_options=pcsv.ReadOptions(encoding=enc, skip_rows=skip, use_threads=threads),
             parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
                                             invalid_row_handler=on_invalid),
@@ -153,7 +154,7 @@ def _read_arrow_csv(path: Path, enc: str, delimiter: str, skip: int,
         raise FormatError(f"{path.name}: the table is broken ({_arrow_detail(exc)}). "
                           "Check quotes and separators, or pass --sep.") from exc
     except UnicodeDecodeError as exc:
-        with open(path, "rb") as fh:
+        with open_bytes(path) as fh:
             data = fh.read()
         raise encoding_error(path, data, exc, enc) from exc
     frame = table.to_pandas()
@@ -169,7 +170,7 @@ def _read_arrow_csv(path: Path, enc: str, delimiter: str, skip: int,
 def _all_text(path: Path, enc: str, delimiter: str, skip: int) -> dict[str, object]:
     import pyarrow as pa
 
-    with open(path, "rb") as fh:
+    with open_bytes(path) as fh:
         lines = fh.read(1 << 16).decode(enc, errors="replace").splitlines()
     header = next(csv.reader([lines[skip]], delimiter=delimiter)) if len(lines) > skip else []
     return {name: pa.string() for name in header}

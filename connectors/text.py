@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from pathlib import Path
+from typing import BinaryIO
 
 from miner.errors import EncodingError, InputError
 
 SAMPLE_BYTES = 1 << 20
 SEPARATORS = (";", "\t", ",", "|")
 _SEP_NAMES = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}
+
+
+def open_bytes(path: Path) -> BinaryIO:
+    """Open a text table for reading bytes, decompressing ``.gz`` transparently."""
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if gz else open(path, "rb")
 
 
 def normalize_encoding(encoding: str) -> str:
@@ -30,7 +39,7 @@ def normalize_encoding(encoding: str) -> str:
 def detect_encoding(path: Path, sample: bytes | None = None) -> str:
     """Guess the encoding: a BOM wins; else strict UTF-8 on a sample; else windows-1251."""
     if sample is None:
-        with open(path, "rb") as fh:
+        with open_bytes(path) as fh:
             sample = fh.read(SAMPLE_BYTES)
     if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
@@ -48,7 +57,7 @@ def detect_encoding(path: Path, sample: bytes | None = None) -> str:
 
 def decode_sample(path: Path, encoding: str, size: int = SAMPLE_BYTES) -> str:
     """Decode the head of ``path``; raise a located :class:`EncodingError` if it does not decode."""
-    with open(path, "rb") as fh:
+    with open_bytes(path) as fh:
         data = fh.read(size)
     try:
         return data.decode(encoding)

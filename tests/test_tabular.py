@@ -103,3 +103,15 @@ def test_input_frame_is_not_modified(tabular):
     before = frame.copy()
     miner.read_log(frame.drop(columns=[E.ROLE]))
     pd.testing.assert_frame_equal(frame, before)
+
+
+@pytest.mark.parametrize("name, cases, events", [
+    ("simod__PurchasingExample.csv.gz", 608, 9119),   # gzip-compressed CSV, ISO times with offsets
+    ("pm4py__receipt.csv", 1434, 8577),                # pm4py column names
+    ("sberpm__example.csv", 999, 4461),                # English headers, date-only timestamps
+])
+def test_public_csv_logs_read_whole(name, cases, events):
+    from tests.conftest import shared_file
+
+    log = miner.ingest(shared_file("logs", name)).log
+    assert (log[E.CASE].nunique(), len(log)) == (cases, events)
