@@ -67,7 +67,9 @@ def demo(output: str | Path = "demo_output", *, data: str | Path | None = None, 
         started = time.perf_counter()
         folder = out / name
         folder.mkdir(parents=True, exist_ok=True)
-        result = ingest([data_dir / s for s in sources], output=folder / "log.parquet")
+        # With pseudonymisation the raw log (real names) must not land in the output folder.
+        log_file = None if pseudonymize else folder / "log.parquet"
+        result = ingest([data_dir / s for s in sources], output=log_file)
         log.info("%s: %s", name, result.report.summary())
         log.info("%s", stats(result.log, top=3).to_text())
         described = [data_dir / d for d in declared]
