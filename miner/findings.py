@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from miner.declared import END, START, DeclaredProcess
+from miner.declared import END, START, DeclaredProcess, Limit
 from miner.units import format_count, format_number, format_share
 
 UNOBSERVED_SHARE = 0.01
@@ -327,7 +327,7 @@ def slow_findings(step_codes: np.ndarray, case_index: np.ndarray, case_ids: np.n
         hit_cases = np.unique(case_index[over])
         median = float(np.median(waits[over])) / 3600
         lost = float((waits[over] - limit).sum()) / 3600
-        summary = (f"Шаг «{step.name}» дольше норматива {step.within.text} "
+        summary = (f"Шаг «{step.name}» дольше норматива {_limit_words(step.within, working)} "
                    f"{_in_cases(hit_cases.size, n_cases)}: в них медиана "
                    f"{format_number(median)} {unit}.")
         out.append(Finding("slow_step", int(hit_cases.size), hit_cases.size / n_cases,
@@ -358,3 +358,16 @@ def split_accepted(findings: Sequence[Finding], declared: DeclaredProcess) -> tu
             hit = (normalize(f.fields["from"]), normalize(f.fields["to"])) in paths
         (accepted if hit else keep).append(f)
     return keep, accepted
+
+
+def _limit_words(limit: Limit, working: bool) -> str:
+    """A declared limit in words: ``5d`` → «5 раб. дн.», ``1д 4ч`` → «1 раб. дн. 4 ч», ``30m`` → «30 мин»."""
+    parts = []
+    if limit.days:
+        parts.append(f"{format_number(limit.days)} {'раб. дн.' if working else 'дн.'}")
+    hours, minutes = divmod(round(limit.minutes), 60)
+    if hours:
+        parts.append(f"{hours} ч")
+    if minutes:
+        parts.append(f"{minutes} мин")
+    return " ".join(parts) or limit.text

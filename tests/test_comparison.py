@@ -155,7 +155,7 @@ def test_slow_step_in_working_time(tmp_path: Path) -> None:
     slow = kinds(compare(log, model(tmp_path)))[("slow_step", "Согласован")]
     assert (slow["cases"], slow["examples"], slow["declared"], slow["median_hours"]) == (1, ["З-2"], "4h", 6.0)
     assert slow["median_all_hours"] == 4.5 and slow["time_lost_hours"] == 2.0
-    assert slow["summary"] == ("Шаг «Согласован» дольше норматива 4h в 1 случае из 2 (50 %): в них "
+    assert slow["summary"] == ("Шаг «Согласован» дольше норматива 4 ч в 1 случае из 2 (50 %): в них "
                                "медиана 6 раб. ч.")
     slow = kinds(compare(log, model(tmp_path), calendar="24x7"))[("slow_step", "Согласован")]
     assert slow["cases"] == 2 and slow["median_hours"] == 36.0
