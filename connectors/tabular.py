@@ -9,7 +9,7 @@ import pandas as pd
 
 from connectors.columns import guess_columns, normalize
 from connectors.table import RawTable
-from connectors.values import MixedDateFormats, arrow_text, parse_datetimes, parse_numbers
+from connectors.values import MixedDateFormats, arrow_text, parse_datetimes, parse_numbers, trim
 from miner import eventlog as E
 from miner.errors import ValueProblemError
 from miner.rejects import RowProblems, SourceInfo, SourceRead
@@ -21,11 +21,13 @@ _LEADING_ZERO = r"^0[0-9]"  # no \\d and no compiled pattern: pandas then stays 
 
 def text_column(values: pd.Series) -> pd.Series:
     """Cell values as trimmed text; Excel numbers that are whole become ``"123"``, not ``"123.0"``."""
-    import pyarrow.compute as pc
 
     if values.dtype == object:
         values = values.map(_cell_text, na_action="ignore").astype("str")
-    trimmed = pc.utf8_trim_whitespace(arrow_text(values))
+    arr = arrow_text(values)
+    trimmed = trim(arr)
+    if trimmed is arr and values.dtype == "str":
+        return values
     return trimmed.to_pandas().astype("str").set_axis(values.index)
 
 

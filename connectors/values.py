@@ -90,7 +90,7 @@ def parse_datetimes(series: pd.Series, date_format: str | None = None) -> Parsed
         text = _typed_cells(series, out, formats)
     import pyarrow.compute as pc
 
-    arr = pc.utf8_trim_whitespace(pc.replace_substring(arrow_text(text), "\u00a0", " "))
+    arr = trim(pc.replace_substring(arrow_text(text), "\u00a0", " "))
     empty_arr = pc.fill_null(pc.equal(arr, ""), True)
     empty = empty_arr.to_numpy(zero_copy_only=False) & out.isna().to_numpy()
     todo = arr.to_pandas().set_axis(text.index)[~empty_arr.to_numpy(zero_copy_only=False)]
@@ -227,6 +227,30 @@ _SPACES = "[ \u00a0\u202f]"  # real characters: RE2 (pyarrow) has no \\u escapes
 _NUMBER = r"^[+-]?\d{1,3}(?:" + _SPACES + r"?\d{3})*(?:[.,]\d+)?$|^[+-]?\d+(?:[.,]\d+)?$"
 
 
+def trim(arr: "pa.ChunkedArray") -> "pa.ChunkedArray":
+    """Strip white space, without copying a column that has none (the common case)."""
+    import pyarrow.compute as pc
+
+    trimmed = pc.utf8_trim_whitespace(arr)
+    return arr if pc.all(pc.fill_null(pc.equal(trimmed, arr), True)).as_py() else trimmed
+
+
+def _fast_numbers(arr: "pa.ChunkedArray") -> "pa.ChunkedArray | None":
+    """Cast after literal replacements (NBSP, spaces, decimal comma); None if any value resists."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cleaned = arr
+    for space in ("\u00a0", "\u202f", " "):
+        cleaned = pc.replace_substring(cleaned, space, "")
+    cleaned = pc.replace_substring(cleaned, ",", ".")
+    cleaned = pc.if_else(pc.equal(cleaned, ""), pa.scalar(None, pa.string()), cleaned)
+    try:
+        return pc.cast(cleaned, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
 def parse_numbers(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Parse numbers written with a decimal comma and NBSP/space thousands separators.
 
@@ -247,10 +271,12 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
         is_num = is_num.fillna(False).astype(bool)
         values[is_num] = series[is_num].astype(float)
         text = series.where(~is_num, None)
-    arr = pc.utf8_trim_whitespace(arrow_text(text))
-    ok = pc.fill_null(pc.match_substring_regex(arr, _NUMBER), False)
-    cleaned = pc.replace_substring(pc.replace_substring_regex(arr, _SPACES, ""), ",", ".")
-    parsed = pc.cast(pc.if_else(ok, cleaned, pa.scalar(None, pa.string())), pa.float64())
+    arr = trim(arrow_text(text))
+    parsed = _fast_numbers(arr)
+    if parsed is None:  # some value is not a plain number: check each against the pattern
+        ok = pc.fill_null(pc.match_substring_regex(arr, _NUMBER), False)
+        cleaned = pc.replace_substring(pc.replace_substring_regex(arr, _SPACES, ""), ",", ".")
+        parsed = pc.cast(pc.if_else(ok, cleaned, pa.scalar(None, pa.string())), pa.float64())
     parsed_np = parsed.to_numpy(zero_copy_only=False)
     have = ~np.isnan(parsed_np)
     values[have] = parsed_np[have]
