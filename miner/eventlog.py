@@ -35,10 +35,19 @@ def finalize(frame: pd.DataFrame) -> pd.DataFrame:
     Missing optional columns are added empty; events are sorted by case, then timestamp, then
     the order they had in the sources (a stable sort). The input frame is not modified.
     """
-    missing = [c for c in REQUIRED if c not in frame.columns]
+    return finalize_owned([frame.copy(deep=False)])
+
+
+def finalize_owned(holder: list[pd.DataFrame]) -> pd.DataFrame:
+    """Like :func:`finalize`, for a frame nobody else references (passed in a one-item list).
+
+    The frame is typed and sorted in place, column by column, so each unsorted column is freed
+    as soon as its sorted twin exists: at 5·10^6 events this saves a whole copy of the log.
+    """
+    out = holder.pop()
+    missing = [c for c in REQUIRED if c not in out.columns]
     if missing:
         raise InputError(f"event log lacks the columns {missing}; expected {list(REQUIRED)}")
-    out = frame.copy()
     for col in OPTIONAL_TEXT + (SYSTEM, FILE):
         if col not in out.columns:
             out[col] = pd.Series(None, index=out.index, dtype="str")
@@ -56,19 +65,23 @@ def finalize(frame: pd.DataFrame) -> pd.DataFrame:
     out[ROW] = out[ROW].astype("int64")
     rest = [c for c in out.columns if c not in COLUMNS]
     out = out[list(COLUMNS) + rest]
-    return _sort_events(out)
+    _sort_in_place(out)
+    return out
 
 
-def _sort_events(log: pd.DataFrame) -> pd.DataFrame:
-    """Sort by case, then timestamp, then the current (source) order; skip the copy when already sorted."""
+def _sort_in_place(log: pd.DataFrame) -> None:
+    """Sort by case, then timestamp, then the current (source) order, one column at a time."""
     import numpy as np
 
+    log.index = pd.RangeIndex(len(log))
     case_codes, _ = pd.factorize(log[CASE], sort=True)
     stamps = log[TIMESTAMP].to_numpy().view("int64")
     order = np.lexsort((stamps, case_codes))  # lexsort is stable: ties keep the source order
-    if len(order) and (np.diff(order) == 1).all():
-        return log.reset_index(drop=True)
-    return log.take(order).reset_index(drop=True)
+    del case_codes, stamps
+    if not len(order) or (np.diff(order) == 1).all():
+        return
+    for col in log.columns:
+        log[col] = log[col].array.take(order)
 
 
 def write_log(log: pd.DataFrame, path: str | Path) -> Path:

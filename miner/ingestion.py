@@ -98,12 +98,17 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
             r.frame[E.SYSTEM] = system
     else:
         _name_1c_exports(reads)
-    frames = [r.frame for r in reads]
     problems = RowProblems()
     for r in reads:
         problems.merge(r.problems)
+    frames = [r.frame for r in reads]
+    for r in reads:  # the log below owns the events now; drop the other references to them
+        r.frame = None
     frame = pd.concat(frames, ignore_index=True, sort=False) if len(frames) > 1 else frames[0]
-    canonical = E.finalize(frame)
+    frames.clear()
+    holder = [frame]
+    del frame
+    canonical = E.finalize_owned(holder)
     report = IngestReport.build([r.info for r in reads], problems, events=len(canonical))
     out_path = None
     if output is not None:
