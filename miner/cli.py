@@ -72,6 +72,14 @@ def read_options(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {n: kwargs.pop(n) for n in names if n in kwargs}
 
 
+def echo_result(result: Any, as_json: bool) -> None:
+    """Print a result as JSON only (for other programs) or as its text table."""
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.to_text())
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="miner")
 @click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
@@ -111,7 +119,7 @@ def ingest(sources: tuple[Path, ...], output: Path, system: str | None, **kwargs
 
     \b
     Example:
-      miner ingest sample_data/orders_1c.csv sample_data/warehouse.xlsx -o orders.parquet
+      miner ingest sample_data/sales_1c.csv sample_data/warehouse.xlsx -o sales.parquet
       miner ingest export.csv --case "Номер" --timestamp "Дата" -o log.parquet
     """
     import miner
@@ -132,15 +140,12 @@ def stats(source: Path, as_json: bool, top: int, **kwargs: Any) -> None:
     \b
     Example:
       miner stats orders.parquet
-      miner stats sample_data/orders_1c.csv --json
+      miner stats sample_data/sales_1c.csv --json
     """
     import miner
 
     result = miner.stats(source, top=top, **read_options(kwargs))
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(result.to_text())
+    echo_result(result, as_json)
 
 
 @cli.command()
@@ -181,10 +186,7 @@ def compare(source: Path, declared: tuple[Path, ...], output: Path, calendar: st
                            lang=lang, **read_options(kwargs))
     if result.hint():
         click.echo(result.hint(), err=True)
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(result.to_text())
+    echo_result(result, as_json)
 
 
 @cli.command()

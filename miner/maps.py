@@ -156,13 +156,7 @@ def frequency_map(dfg: DirectlyFollows | Simplified, *, lang: Lang = "ru", note:
     Example:
         >>> frequency_map(simplify(encode(log))).save("out", "map")  # doctest: +SKIP
     """
-    dfg, note, hidden = _unpack(dfg, note, lang)
-    lines = _header("frequency", note)
-    top = int(dfg.activity_events.max()) if dfg.activity_events.size else 0
-    lines += [_activity_node(f"a{i}", name, int(dfg.activity_events[i]), top)
-              for i, name in enumerate(dfg.activities)]
-    edges = _all_edges(dfg)
-    top_edge = max((c for *_, c, _ in edges), default=0)
+    dfg, hidden, lines, edges, top_edge = _boxes("frequency", dfg, note, lang)
     for a, b, count, _ in edges:
         lines.append(f"  {a} -> {b} {_attrs(label=' ' + format_count(count), penwidth=_width(count, top_edge))};")
     lines.append("}")
@@ -180,13 +174,7 @@ def performance_map(dfg: DirectlyFollows | Simplified, *, lang: Lang = "ru", not
     Example:
         >>> performance_map(simplify(encode(log))).save("out", "performance")  # doctest: +SKIP
     """
-    dfg, note, hidden = _unpack(dfg, note, lang)
-    lines = _header("performance", note)
-    top = int(dfg.activity_events.max()) if dfg.activity_events.size else 0
-    lines += [_activity_node(f"a{i}", name, int(dfg.activity_events[i]), top)
-              for i, name in enumerate(dfg.activities)]
-    edges = _all_edges(dfg)
-    top_edge = max((c for *_, c, _ in edges), default=0)
+    dfg, hidden, lines, edges, top_edge = _boxes("performance", dfg, note, lang)
     levels = _time_levels([t for *_, t in edges])
     for (a, b, count, seconds), level in zip(edges, levels):
         if level is None:
@@ -210,6 +198,19 @@ def _rank(ordered: list[float], value: float) -> int:
     import bisect
 
     return bisect.bisect_left(ordered, value)
+
+
+def _boxes(kind: str, dfg: DirectlyFollows | Simplified, note: str | None, lang: Lang
+           ) -> tuple[DirectlyFollows, tuple[int, int], list[str], list[tuple], int]:
+    """The part frequency and performance maps share: header, activity boxes, the lines to draw."""
+    dfg, note, hidden = _unpack(dfg, note, lang)
+    lines = _header(kind, note)
+    top = int(dfg.activity_events.max()) if dfg.activity_events.size else 0
+    lines += [_activity_node(f"a{i}", name, int(dfg.activity_events[i]), top)
+              for i, name in enumerate(dfg.activities)]
+    edges = _all_edges(dfg)
+    top_edge = max((c for *_, c, _ in edges), default=0)
+    return dfg, hidden, lines, edges, top_edge
 
 
 def _unpack(dfg: DirectlyFollows | Simplified, note: str | None,
