@@ -48,6 +48,10 @@ class LogStats:
     end: pd.Timestamp | None
     top_variants: tuple[TopVariant, ...]
 
+    def __repr__(self) -> str:
+        return (f"LogStats({self.cases} cases, {self.events} events, {self.activities} activities, "
+                f"{self.variants} variants, {_period(self.start, self.end)})")
+
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready dict with exactly the keys of CONTRACTS §2."""
         return {
