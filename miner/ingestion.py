@@ -5,8 +5,8 @@ imported lazily, by kind, through :mod:`connectors.registry`.
 """
 from __future__ import annotations
 
+import inspect
 import logging
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -15,6 +15,7 @@ import pandas as pd
 
 from miner import eventlog as E
 from miner.errors import InputError
+from miner.progress import ticking
 from miner.rejects import IngestReport, RowProblems, SourceInfo, SourceRead
 
 log = logging.getLogger("miner")
@@ -55,7 +56,7 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
         output: ``.parquet``, ``.csv`` or ``.xes``; the report goes to ``output + ".ingest.json"``.
         kind: force the source kind for all files (see ``connectors.KINDS``); detected when None.
         system: value of ``source:system`` for these sources (default: by kind, "1C" for files named *1c*).
-        progress: show a progress bar on stderr (only when it is a terminal).
+        progress: show progress on stderr while reading (only when it is a terminal).
         **options: column mapping (``case``, ``activity``, ``timestamp``, ``resource``, ``role``,
             ``department``), ``encoding``, ``sep``, ``date_format``, ``sheet``, ``strict`` and
             connector options (``tz``, ``case_notion``...); each reader takes those it knows.
@@ -75,23 +76,21 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
         raise InputError("no sources given")
     kinds = {p: kind or detect_kind(p) for p in paths}
     reads: list[SourceRead] = []
-    bar = _progress(len(paths), progress)
     grouped: dict[str, list[Path]] = {}
     for p in paths:
         grouped.setdefault(kinds[p], []).append(p)
     for k, group in grouped.items():
         reader = reader_for(k)
-        if k in MULTI_FILE_KINDS:
-            reads.extend(call_with_known(reader, group, progress=progress, **options))
-            bar.update(len(group))
-            continue
-        for p in group:
-            bar.set_description(p.name)
-            read = call_with_known(reader, p, progress=progress, **options)
-            reads.append(read)
-            log.info("%s: %s; %s", p.name, read.info.kind, _mapping_line(read.info))
-            bar.update(1)
-    bar.close()
+        own_bar = "progress" in inspect.signature(reader).parameters  # the 1C readers count records
+        calls = [group] if k in MULTI_FILE_KINDS else [[p] for p in group]
+        for files in calls:
+            target = files if k in MULTI_FILE_KINDS else files[0]
+            label = ", ".join(f.name for f in files)
+            with ticking(f"{label}: reading", enabled=progress and not own_bar):
+                read = call_with_known(reader, target, progress=progress, **options)
+            for r in read if isinstance(read, list) else [read]:
+                reads.append(r)
+                log.info("%s: %s; %s", r.info.file, r.info.kind, _mapping_line(r.info))
     reads = _join_journal(reads, options)
     if system:
         for r in reads:
@@ -108,11 +107,13 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
     frames.clear()
     holder = [frame]
     del frame
-    canonical = E.finalize_owned(holder)
+    with ticking("sorting events", enabled=progress):
+        canonical = E.finalize_owned(holder)
     report = IngestReport.build([r.info for r in reads], problems, events=len(canonical))
     out_path = None
     if output is not None:
-        out_path = E.write_log(canonical, output)
+        with ticking(f"writing {Path(output).name}", enabled=progress):
+            out_path = E.write_log(canonical, output)
         report.write(str(out_path) + ".ingest.json")
     return IngestResult(canonical, report, out_path)
 
@@ -149,20 +150,6 @@ def _join_journal(reads: list[SourceRead], options: dict[str, Any]) -> list[Sour
     for d in docs[1:]:
         d.frame = d.frame.iloc[0:0]
     return reads
-
-
-class _NoBar:
-    def update(self, n: int = 1) -> None: ...
-    def set_description(self, text: str) -> None: ...
-    def close(self) -> None: ...
-
-
-def _progress(total: int, enabled: bool) -> Any:
-    if not enabled or not sys.stderr.isatty():
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="file", file=sys.stderr, leave=False)
 
 
 def read_log(source: PathLike | Sequence[PathLike] | pd.DataFrame | IngestResult, **options: Any) -> pd.DataFrame:
