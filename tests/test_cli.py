@@ -65,3 +65,13 @@ def test_column_option_corrects_the_guess(tabular, tmp_path):
                                       "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert set(pd.read_parquet(out)["org:resource"]) == {"Отдел продаж", "Склад"}
+
+
+def test_ingest_to_xes_round_trips(tabular, tmp_path):
+    out = tmp_path / "log.xes"
+    result = CliRunner().invoke(cli, ["ingest", str(tabular / "orders_cp1251.csv"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    stats = CliRunner().invoke(cli, ["stats", str(out), "--json"])
+    assert stats.exit_code == 0, stats.output
+    document = json.loads(stats.stdout)
+    assert (document["cases"], document["events"], document["activities"]) == (3, 5, 3)
