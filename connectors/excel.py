@@ -10,9 +10,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from connectors.table import read_excel_table
+from connectors.table import read_excel_table, sheets_with_data
 from connectors.tabular import table_to_events
-from miner.errors import FormatError, UnsafeFileError
+from miner.errors import ColumnError, EmptySourceError, FormatError, InputError, UnsafeFileError, ValueProblemError
 from miner.rejects import SourceRead
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -78,12 +78,26 @@ def read_excel(path: str | Path, *, sheet: str | int | None = None, case: str | 
                strict: bool = False) -> SourceRead:
     """Read one sheet of an XLSX/XLS workbook into events.
 
+    Without ``sheet`` the sheets are tried in order (a cover page or a pivot before the journal
+    is skipped) and the first one that reads as an event table is used.
+
     Example:
         >>> read_excel("warehouse.xlsx", sheet="Журнал отгрузок").info.columns  # doctest: +SKIP
     """
     path = Path(path)
     check_workbook(path)
-    table = read_excel_table(path, sheet=sheet)
-    return table_to_events(table, kind="excel", system="Excel", case=case, activity=activity,
-                           timestamp=timestamp, resource=resource, role=role, department=department,
-                           date_format=date_format, strict=strict)
+    mapping = dict(case=case, activity=activity, timestamp=timestamp, resource=resource, role=role,
+                   department=department, date_format=date_format, strict=strict)
+    candidates = [sheet] if sheet is not None else sheets_with_data(path) or [None]
+    first_error: InputError | None = None
+    for name in candidates:  # without --sheet: the first sheet that reads as an event table
+        try:
+            table = read_excel_table(path, sheet=name)
+            return table_to_events(table, kind="excel", system="Excel", **mapping)
+        except (ColumnError, EmptySourceError, FormatError, ValueProblemError) as exc:
+            if sheet is not None or len(candidates) == 1:
+                raise
+            first_error = first_error or exc
+    listed = ", ".join(f'"{n}"' for n in candidates)
+    raise type(first_error)(f"{first_error} No sheet of {listed} reads as an event table; "
+                            "pass --sheet and the column options.") from first_error

@@ -210,6 +210,21 @@ def sheet_rows(path: Path, sheet: str | int | None) -> tuple[str, list[list[Any]
     return name, rows, merged
 
 
+def sheets_with_data(path: Path) -> list[str]:
+    """Names of the sheets that hold at least one cell, in workbook order."""
+    import python_calamine as calamine
+
+    try:
+        book = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError as exc:
+        raise FormatError(f"{path.name}: the workbook is password-protected. Open it in Excel, remove the "
+                          "password (Файл → Сведения → Защита книги) and save it again.") from exc
+    except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError) as exc:
+        raise FormatError(f"{path.name}: the workbook is damaged or not an Excel file ({exc}). "
+                          "Open it in Excel and save it again as .xlsx.") from exc
+    return [n for n in book.sheet_names if book.get_sheet_by_name(n).height and book.get_sheet_by_name(n).width]
+
+
 def _pick_sheet(path: Path, book: Any, names: list[str], sheet: str | int | None) -> str:
     if sheet is None:
         for name in names:

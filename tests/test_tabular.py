@@ -115,3 +115,14 @@ def test_public_csv_logs_read_whole(name, cases, events):
 
     log = miner.ingest(shared_file("logs", name)).log
     assert (log[E.CASE].nunique(), len(log)) == (cases, events)
+
+
+def test_cover_sheet_is_skipped_without_sheet_option(tabular):
+    result = miner.ingest(tabular / "cover_then_journal.xlsx")
+    assert result.report.sources[0].details["sheet"] == "Заявки"
+    assert result.log[E.ACTIVITY].tolist() == ["Создана", "Согласована"]
+
+
+def test_cover_sheet_given_explicitly_is_an_error(tabular):
+    with pytest.raises(miner.MinerError, match='лист "Титул"'):
+        miner.ingest(tabular / "cover_then_journal.xlsx", sheet="Титул")

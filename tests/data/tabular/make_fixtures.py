@@ -70,3 +70,17 @@ with zipfile.ZipFile(HERE / "bad_xml_bomb.xlsx", "w") as zf:
 # markers matter to the check, so this stand-in holds the OLE magic and the stream name.
 (HERE / "bad_password.xlsx").write_bytes(
     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 64)
+
+# A cover sheet before the journal: without --sheet the reader must skip it.
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.title = "Титул"
+ws["B2"] = "Журнал заявок отдела закупок"
+ws["B3"] = "Составил: Петрова"
+ws["B4"] = "Версия 3"
+ws2 = wb.create_sheet("Заявки")
+ws2.append(["Заявка", "Этап", "Период"])
+ws2.append(["ЗП-1", "Создана", dt.datetime(2026, 3, 2, 9, 0)])
+ws2.append(["ЗП-1", "Согласована", dt.datetime(2026, 3, 2, 11, 30)])
+wb.properties.created = wb.properties.modified = dt.datetime(2026, 3, 31)
+wb.save(HERE / "cover_then_journal.xlsx")
