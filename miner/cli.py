@@ -153,7 +153,7 @@ def stats(source: Path, as_json: bool, top: int, **kwargs: Any) -> None:
 @click.option("--declared", multiple=True, required=True, type=click.Path(path_type=Path),
               help="Declared process: YAML, Excel interview sheet or BPMN 2.0; repeat for several.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Folder for findings.json and comparison.svg/.png/.gv.")
+              help="Folder for findings.json and comparison.svg/.png/.gv (and comparison_full.* when simplified).")
 @click.option("--calendar", type=click.Choice(["ru", "24x7"]), default="ru", show_default=True,
               help="Durations in working time by the Russian production calendar, or 24x7.")
 @click.option("--work-hours", default="9-18", show_default=True,
@@ -162,17 +162,24 @@ def stats(source: Path, as_json: bool, top: int, **kwargs: Any) -> None:
               help="Seconds for alignments before falling back to token replay.")
 @click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", show_default=True,
               help="Language of the texts on the map.")
+@click.option("--activities", type=click.FloatRange(0, 1), default=None,
+              help="Share (0-1) of the most frequent activities on the map; declared ones always show. "
+                   "Default: all, simplified only above 20 activities or 40 lines.")
+@click.option("--paths", type=click.FloatRange(0, 1), default=None,
+              help="Share (0-1) of the most frequent paths on the map; declared ones always show.")
 @click.option("--json", "as_json", is_flag=True, help="Print findings.json to stdout (for other programs).")
 @source_options
 @handle_errors
 def compare(source: Path, declared: tuple[Path, ...], output: Path, calendar: str, work_hours: str,
-            time_budget: float, lang: str, as_json: bool, **kwargs: Any) -> None:
+            time_budget: float, lang: str, activities: float | None, paths: float | None, as_json: bool,
+            **kwargs: Any) -> None:
     """Compare the real process in SOURCE with the DECLARED one(s); write findings and a map.
 
     \b
     Example:
       miner compare orders.parquet --declared sales.yaml -o compare/
       miner compare orders.parquet --declared sales.yaml --declared warehouse.xlsx -o compare/ --calendar 24x7
+      miner compare orders.parquet --declared sales.yaml -o compare/ --activities 0.8 --paths 0.3
     """
     import miner
     from miner.worktime import parse_work_hours
@@ -182,8 +189,8 @@ def compare(source: Path, declared: tuple[Path, ...], output: Path, calendar: st
     except MinerError as exc:
         raise click.BadParameter(str(exc), param_hint="--work-hours") from exc
     result = miner.compare(source, list(declared), output=output, calendar=calendar,
-                           work_hours=hours, time_budget=time_budget,
-                           lang=lang, **read_options(kwargs))
+                           work_hours=hours, time_budget=time_budget, lang=lang,
+                           activities=activities, paths=paths, **read_options(kwargs))
     if result.hint():
         click.echo(result.hint(), err=True)
     echo_result(result, as_json)

@@ -5,7 +5,8 @@ finding kind of CONTRACTS.md §4 once per variant (:mod:`miner.findings`), the d
 fitness (:mod:`miner.conformance`), and, for several descriptions, where they contradict each
 other and which the data supports (:mod:`miner.conflicts`); one description's analysis is a
 :class:`~miner.comparison_parts.Part`. It writes ``findings.json`` and the
-overlay map ``comparison.svg/.png/.gv``.
+overlay map ``comparison.svg/.png/.gv`` (:mod:`miner.comparison_maps`: simplified when the full
+one would be crowded, the full one then beside it as ``comparison_full.*``).
 
 Several descriptions: each is judged on its own part of the data — events of activities that only
 another description declares are left out, and cases with none of its steps are out of its scope
@@ -24,7 +25,7 @@ from typing import Any
 
 from miner.comparison_parts import Context, Part, traces_of
 from miner.declared import DeclaredProcess, read_declared
-from miner.dfg import directly_follows, encode
+from miner.dfg import encode
 from miner.findings import Finding, importance, undeclared_findings
 from miner.matching import match_steps
 from miner.worktime import WorkCalendar
@@ -42,8 +43,9 @@ class Comparison:
         findings: all findings, most important first (``process`` set when several).
         conflicts: where descriptions contradict each other, with the data's verdict.
         calendar, work_hours: how durations were measured.
-        output: the directory written, if any; maps: the overlay maps drawn (one per
-            description, in order); lang: the maps' language.
+        output: the directory written, if any; maps: the overlay maps shown (one per
+            description, in order); full_maps: the full overlays where ``maps`` are simplified
+            (None elsewhere); lang: the maps' language; activities, paths: the map thresholds.
     """
 
     log: dict[str, int]
@@ -55,6 +57,9 @@ class Comparison:
     output: Path | None = None
     maps: tuple[Any, ...] = field(default=(), repr=False)
     lang: str = "ru"
+    full_maps: tuple[Any, ...] = field(default=(), repr=False)
+    activities: float | None = None
+    paths: float | None = None
 
     def __repr__(self) -> str:
         names = ", ".join(repr(p.declared.process) for p in self.parts)
@@ -116,14 +121,27 @@ class Comparison:
         return out
 
     def write(self, directory: str | Path) -> Path:
-        """Write ``findings.json`` and the overlay maps into ``directory``; return the json path."""
+        """Write ``findings.json`` and the overlay maps into ``directory``; return the json path.
+
+        Each description's map is ``comparison.*`` (``comparison_2.*``...), plus
+        ``comparison_full.*`` when the map shown is simplified.
+        """
+        from miner.comparison_maps import Overlay
+
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / "findings.json"
         path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
-        for i, drawn in enumerate(self.maps or tuple(_draw(p, self.lang) for p in self.parts)):
-            drawn.save(directory, "comparison" if i == 0 else f"comparison_{i + 1}")
+        overlays = ([Overlay(m, f) for m, f in zip(self.maps, self.full_maps or (None,) * len(self.maps))]
+                    or [self._draw(p) for p in self.parts])
+        for i, overlay in enumerate(overlays):
+            overlay.save(directory, "comparison" if i == 0 else f"comparison_{i + 1}")
         return path
+
+    def _draw(self, part: Part) -> Any:
+        from miner.comparison_maps import draw_overlay
+
+        return draw_overlay(part, lang=self.lang, activities=self.activities, paths=self.paths)
 
     def to_text(self, top: int = 10) -> str:
         """Return a short Russian table of the most important findings."""
@@ -152,7 +170,8 @@ class Comparison:
 
 def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output: str | Path | None = None,
             *, calendar: str = "ru", work_hours: tuple[float, float] = (9, 18),
-            time_budget: float = 30.0, lang: str = "ru", **read_options: Any) -> Comparison:
+            time_budget: float = 30.0, lang: str = "ru", activities: float | None = None,
+            paths: float | None = None, **read_options: Any) -> Comparison:
     """Compare the process in ``source`` with one or several declared processes.
 
     Args:
@@ -164,6 +183,10 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
         work_hours: the working day, ``(9, 18)`` by default.
         time_budget: seconds for alignments before falling back to token replay.
         lang: language of the map ("ru" or "en"); summaries are Russian.
+        activities, paths: shares 0..1 of the most frequent activities and paths the map shows
+            (as ``discover``); declared lines that occur are always shown. ``None`` for both:
+            the full map, simplified only when it would be crowded (over 20 activities or 40
+            lines), the full one then written too as ``comparison_full.*``.
         **read_options: column mapping and reading options for ``source``.
 
     Returns:
@@ -171,6 +194,7 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
 
     Raises:
         DeclaredProcessError: a description is malformed; InputError: the log cannot be read.
+        ValueError: ``activities`` or ``paths`` is not between 0 and 1.
 
     Example:
         >>> result = compare("sample_data/sales_1c.csv", "sample_data/sales_declared.yaml", "out")  # doctest: +SKIP
@@ -178,6 +202,9 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
     """
     from miner.ingestion import read_log
 
+    for share in (activities, paths):
+        if share is not None and not 0 <= share <= 1:
+            raise ValueError(f"a share must be between 0 and 1, got {share}")
     items = list(declared) if isinstance(declared, (list, tuple)) else [declared]
     processes = [d if isinstance(d, DeclaredProcess) else read_declared(d) for d in items]
     log = read_log(source, **read_options)
@@ -200,30 +227,19 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
         known = set().union(*(m.activities for m in matchings))
         findings = _merge([_tag(f, p.declared.process) for p in parts for f in p.findings])
         findings += undeclared_findings(traces_of(coded), known)
-    maps = tuple(_draw(p, lang) for p in parts) if output is not None else ()
     result = Comparison({"cases": coded.n_cases, "events": coded.n_events}, tuple(parts),
                         tuple(sorted(findings, key=importance)), conflicts, calendar,
-                        tuple(work_hours), Path(output) if output is not None else None, maps, lang)
+                        tuple(work_hours), Path(output) if output is not None else None, lang=lang,
+                        activities=activities, paths=paths)
     if output is not None:
+        overlays = [result._draw(p) for p in parts]
+        result = replace(result, maps=tuple(o.shown for o in overlays), full_maps=tuple(o.full for o in overlays))
         result.write(output)
     return result
 
 
 def _tag(finding: Finding, process: str) -> Finding:
     return replace(finding, process=process)
-
-
-def _draw(part: Part, lang: str) -> Any:
-    """Draw the overlay map of one description on its (renamed) log."""
-    from miner.maps import comparison_map
-
-    dfg = directly_follows(part.coded, durations=False)
-    gone = [o["activity"] for o in part.outside_system if o["seen_cases"] == 0]
-    word = "вне системы, в данных нет" if lang == "ru" else "outside the system, not in the data"
-    note = f"{word}: " + ", ".join(f"«{g}»" if lang == "ru" else g for g in gone) if gone else None
-    return comparison_map(dfg, declared_edges=set(part.effective.edges),
-                          declared_activities=set(part.effective.steps), skipped=part.skipped,
-                          lang=lang, hidden_note=note)
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:

@@ -34,6 +34,7 @@ END = "END"
 BLUES = ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 REDS = ("#fcae91", "#fb6a4a", "#ef3b2c", "#cb181d", "#a50f15", "#67000d")
 GREY, RED, BLUE, GREEN, END_RED = "#4d4d4d", "#d7301f", "#2b8cbe", "#2ca25f", "#e0302a"
+NEUTRAL = "#969696"  # accepted deviations: lighter than the declared lines, dashed
 FONT = "DejaVu Sans"
 
 
@@ -222,14 +223,18 @@ def _unpack(dfg: DirectlyFollows | Simplified, note: str | None,
 
 def comparison_map(dfg: DirectlyFollows | Simplified, *, declared_edges: Set[tuple[str, str]],
                    declared_activities: Set[str], skipped: Mapping[str, float] | None = None,
-                   lang: Lang = "ru", hidden_note: str | None = None) -> ProcessMap:
+                   lang: Lang = "ru", hidden_note: str | None = None,
+                   accepted_edges: Set[tuple[str, str]] = frozenset(),
+                   accepted_activities: Set[str] = frozenset()) -> ProcessMap:
     """Draw the real map with the declared process laid over it (MAPS.md, ``comparison.png``).
 
     Lines seen in the log and declared are dark grey; seen but not declared are red with a red
     label; declared but never seen are blue dashed, labelled ``0`` (declared activities missing
     from ``dfg`` are added as white dashed boxes with count 0). Activities in ``skipped`` get a
     red border and their share (``пропущен в 23 %``); activities absent from the description a
-    red dashed border. A short legend in Russian (``lang="en"``: English) sits on the map.
+    red dashed border. Deviations the description accepts (``accepted:``) are drawn in a neutral
+    grey dashed style, labelled ``принято``. A short legend in Russian (``lang="en"``: English)
+    sits on the map.
 
     Pass the unsimplified graph, or at least one that still holds every declared line that
     occurs: a declared line missing from ``dfg`` is drawn as never seen.
@@ -242,8 +247,10 @@ def comparison_map(dfg: DirectlyFollows | Simplified, *, declared_edges: Set[tup
         declared_activities: declared activity names (as in the log, aliases resolved).
         skipped: activity -> share of cases (0..1) where it was skipped.
         lang: language of labels and legend.
-        hidden_note: what simplification hid, printed under the legend (a ``Simplified``
-            brings its own).
+        hidden_note: what simplification hid, printed under the legend, a row per line (a
+            ``Simplified`` brings its own).
+        accepted_edges: undeclared ``(from, to)`` lines the description accepts.
+        accepted_activities: undeclared activities the description accepts.
 
     Returns:
         A ``ProcessMap``; ``.save(dir, "comparison")`` writes ``.gv``, ``.svg``, ``.png``.
@@ -261,23 +268,23 @@ def comparison_map(dfg: DirectlyFollows | Simplified, *, declared_edges: Set[tup
     ids = {name: f"a{i}" for i, name in enumerate(names)}
     ids.update({name: f"d{k}" for k, name in enumerate(extra)})
     ids.update({START: START, END: END})
-    legend = _legend(lang, hidden_note, bool(skipped), bool(set(names) - declared))
+    declared_ids = {(ids[a], ids[b]) for a, b in declared_edges}
+    accepted_ids = {(ids[a], ids[b]) for a, b in accepted_edges if a in ids and b in ids} - declared_ids
+    edges = _all_edges(dfg)
+    undeclared = set(names) - declared
+    with_accepted = bool(accepted_ids & {(a, b) for a, b, *_ in edges}) or bool(undeclared & set(accepted_activities))
+    legend = _legend(lang, hidden_note, bool(skipped), bool(undeclared - set(accepted_activities)), with_accepted)
     lines = _header("comparison", legend)
     lines[-1] = lines[-1].replace("labelloc=b; labeljust=l;", "labelloc=t; labeljust=r;")
     top = int(dfg.activity_events.max()) if dfg.activity_events.size else 0
     for i, name in enumerate(names):
-        lines.append(_comparison_node(f"a{i}", name, int(dfg.activity_events[i]), top,
-                                      skipped.get(name), name in declared, lang))
+        lines.append(_comparison_node(f"a{i}", name, int(dfg.activity_events[i]), top, skipped.get(name),
+                                      "declared" if name in declared else
+                                      "accepted" if name in accepted_activities else "undeclared", lang))
     for name in extra:
-        label = _wrap(name) + "\n0" + (f"\n{_skipped_word(lang)} {format_share(skipped[name], lang=lang)}"
-                                       if name in skipped else "")
+        label = _wrap(name) + "\n0" + (f"\n{_skipped_text(skipped[name], lang)}" if name in skipped else "")
         lines.append(f"  {ids[name]} {_attrs(label=label, fillcolor='white', color=BLUE, fontcolor=BLUE, style='rounded,dashed,filled')};")
-    declared_ids = {(ids[a], ids[b]) for a, b in declared_edges}
-    edges = _all_edges(dfg)
-    top_edge = max((c for *_, c, _ in edges), default=0)
-    for a, b, count, _ in edges:
-        colour = GREY if (a, b) in declared_ids else RED
-        lines.append(f"  {a} -> {b} {_attrs(label=' ' + format_count(count), penwidth=_width(count, top_edge), color=colour, fontcolor=colour if colour == RED else None)};")
+    lines += _overlay_lines(edges, declared_ids, accepted_ids, lang)
     drawn = {(a, b) for a, b, *_ in edges}
     for a, b in sorted(declared_ids - drawn):
         lines.append(f"  {a} -> {b} {_attrs(label=' 0', style='dashed', color=BLUE, fontcolor=BLUE, penwidth=1)};")
@@ -285,30 +292,62 @@ def comparison_map(dfg: DirectlyFollows | Simplified, *, declared_edges: Set[tup
     return ProcessMap("\n".join(lines) + "\n", "comparison", *hidden)
 
 
-def _skipped_word(lang: Lang) -> str:
-    return "пропущен в" if lang == "ru" else "skipped in"
+def _overlay_lines(edges: list[tuple[str, str, int, float]], declared: Set[tuple[str, str]],
+                   accepted: Set[tuple[str, str]], lang: Lang) -> list[str]:
+    """Draw the lines seen in the log: grey as declared, grey dashed «принято» if accepted, else red."""
+    top = max((c for *_, c, _ in edges), default=0)
+    out = []
+    for a, b, count, _ in edges:
+        label, width = " " + format_count(count), _width(count, top)
+        if (a, b) in declared:
+            attrs = _attrs(label=label, penwidth=width, color=GREY)
+        elif (a, b) in accepted:
+            attrs = _attrs(label=f"{label} · {_ACCEPTED_WORD[lang]}", penwidth=width, color=NEUTRAL,
+                           fontcolor=NEUTRAL, style="dashed")
+        else:
+            attrs = _attrs(label=label, penwidth=width, color=RED, fontcolor=RED)
+        out.append(f"  {a} -> {b} {attrs};")
+    return out
+
+
+def _skipped_text(share: float, lang: Lang) -> str:
+    """Return «пропущен в 23 %»; a share that would round to 0 % reads «< 0,1 %»."""
+    word = "пропущен в" if lang == "ru" else "skipped in"
+    if 0 < share < 0.001:
+        return f"{word} < {format_share(0.001, lang=lang)}"
+    return f"{word} {format_share(share, lang=lang)}"
 
 
 def _comparison_node(node_id: str, name: str, count: int, top: int, skipped: float | None,
-                     is_declared: bool, lang: Lang) -> str:
-    """Draw an activity of the overlay: red border and share when skipped, dashed red when undeclared."""
+                     status: Literal["declared", "accepted", "undeclared"], lang: Lang) -> str:
+    """Draw an activity of the overlay: red border and share when skipped, dashed red when undeclared.
+
+    An undeclared activity the description accepts gets a neutral grey dashed border instead.
+    """
     if skipped is not None:
-        label = f"{_wrap(name)}\n{format_count(count)}\n{_skipped_word(lang)} {format_share(skipped, lang=lang)}"
+        label = f"{_wrap(name)}\n{format_count(count)}\n{_skipped_text(skipped, lang)}"
         return _activity_node(node_id, name, count, top, label=label, color=RED, penwidth=2.5)
-    if not is_declared:
-        return _activity_node(node_id, name, count, top, color=RED, penwidth=1.5, style="rounded,dashed,filled")
+    if status != "declared":
+        return _activity_node(node_id, name, count, top, color=RED if status == "undeclared" else NEUTRAL,
+                              penwidth=1.5, style="rounded,dashed,filled")
     return _activity_node(node_id, name, count, top)
+
+
+_ACCEPTED_WORD = {"ru": "принято", "en": "accepted"}
 
 
 _LEGEND = {
     "ru": ("серые — как описано", "красные — не описано, но есть", "синие пунктиром — описано, но нет",
-           "красная рамка — шаг пропускают", "красный пунктир — действия нет в описании"),
+           "красная рамка — шаг пропускают", "красный пунктир — действия нет в описании",
+           "серые пунктиром — принятые отклонения"),
     "en": ("grey — as declared", "red — seen, not declared", "blue dashed — declared, never seen",
-           "red border — step skipped", "red dashed border — activity not declared"),
+           "red border — step skipped", "red dashed border — activity not declared",
+           "grey dashed — accepted deviations"),
 }
 
 
-def _legend(lang: Lang, note: str | None, with_skipped: bool, with_undeclared: bool) -> str:
+def _legend(lang: Lang, note: str | None, with_skipped: bool, with_undeclared: bool,
+            with_accepted: bool = False) -> str:
     """Return the HTML-like legend label of the comparison map (colours as on the lines)."""
     text = _LEGEND[lang]
     rows = [(GREY, text[0]), (RED, text[1]), (BLUE, text[2])]
@@ -316,7 +355,9 @@ def _legend(lang: Lang, note: str | None, with_skipped: bool, with_undeclared: b
         rows.append((RED, text[3]))
     if with_undeclared:
         rows.append((RED, text[4]))
+    if with_accepted:
+        rows.append((NEUTRAL, text[5]))
     if note:
-        rows.append(("#777777", note))
+        rows += [("#777777", line) for line in note.split("\n")]
     cells = "".join(f'<tr><td align="left"><font color="{c}">{html.escape(t)}</font></td></tr>' for c, t in rows)
     return f'<<table border="0" cellborder="0" cellspacing="1">{cells}</table>>'

@@ -110,8 +110,8 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
     if declared:
         comparison, files = _compare(frame, declared, out, lang, pseudonyms)
         overlays = overlay_stems(comparison, out, lang)
-        written += files + [out / f"{stem}{ext}" for stem in overlays.values() if stem.endswith("_simplified")
-                            for ext in (".gv", ".svg", ".png")]
+        drawn = {out / f"{stem}{ext}" for stem in overlays.values() for ext in (".gv", ".svg", ".png")}
+        written += files + sorted(p for p in drawn - set(files) if p.exists())
     document = _compose(frame, coded, found, ingest, discovery, (comparison, overlays), out, lang,
                         pseudonymize, pseudonymize_clients, source)
     written += _write_outputs(document, out)
@@ -160,6 +160,8 @@ def _compare(frame: pd.DataFrame, declared: Any, out: Path, lang: Lang, pseudony
     for i in range(len(comparison.maps)):
         stem = "comparison" if i == 0 else f"comparison_{i + 1}"
         files += [out / f"{stem}{ext}" for ext in (".gv", ".svg", ".png")]
+        if comparison.full_maps[i] is not None:  # the map shown is simplified; the full one beside it
+            files += [out / f"{stem}_full{ext}" for ext in (".gv", ".svg", ".png")]
     return comparison, files
 
 

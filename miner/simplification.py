@@ -1,11 +1,15 @@
 """Disco-like simplification of a directly-follows graph: hide rare activities and paths.
 
 ``simplify`` keeps the most frequent share of activities and of paths and says what it hid
-(«скрыто: 3 действия < 1 %, 12 переходов < 2 %»), for the map's note. ``miner.maps`` re-exports it.
+(«скрыто: 3 действия < 1 %, 12 переходов < 2 %»), for the map's note. ``simplify_overlay`` does the
+same for a declared-vs-real overlay but never hides a declared line that occurs (nor its boxes), so
+a hidden line is never mistaken for "described, never seen"; ``crowded`` tells when an overlay needs
+it. ``miner.maps`` re-exports ``simplify``.
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Set
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -19,6 +23,8 @@ Lang = Literal["ru", "en"]
 # Auto simplification: a map stays readable up to ~20 boxes and ~2 lines per box.
 AUTO_MAX_ACTIVITIES = 20
 AUTO_EDGES_PER_ACTIVITY = 2.0
+# An overlay is simplified by default above 20 boxes or 40 lines (start/end lines included).
+OVERLAY_MAX_LINES = 40
 
 _WORDS = {"ru": (("действие", "действия", "действий"), ("переход", "перехода", "переходов")),
           "en": (("activity", "activities", "activities"), ("path", "paths", "paths"))}
@@ -106,6 +112,56 @@ def simplify(source: CodedLog | DirectlyFollows, *, activities: float | None = N
     return Simplified(dfg, n - keep_n, hidden_paths, hidden_activity_share, path_share)
 
 
+def crowded(dfg: DirectlyFollows) -> bool:
+    """Tell whether a full overlay of ``dfg`` would be hard to read (> 20 boxes or > 40 lines)."""
+    lines = int(np.count_nonzero(_all_paths(dfg)[2]))
+    return len(dfg.activities) > AUTO_MAX_ACTIVITIES or lines > OVERLAY_MAX_LINES
+
+
+def simplify_overlay(dfg: DirectlyFollows, declared_edges: Set[tuple[str, str]], *,
+                     activities: float | None = None, paths: float | None = None) -> Simplified:
+    """Hide rare activities and paths of a declared-vs-real overlay, keeping what was declared.
+
+    Like :func:`simplify` on a graph (hidden activities just lose their lines, so every count
+    drawn is a real count), except that every declared activity that occurs and every declared
+    line that occurs are kept whatever the thresholds: a hidden declared line would read as
+    "described, never seen". ``None`` picks the defaults of :func:`simplify` (20 boxes, about two
+    lines per box), declared ones on top.
+
+    Args:
+        dfg: the real directly-follows graph, activities named as the declared steps.
+        declared_edges: declared ``(from, to)`` pairs, ``"START"``/``"END"`` for the ends.
+        activities, paths: shares 0..1 to keep, as in :func:`simplify`.
+
+    Example:
+        >>> s = simplify_overlay(dfg, {("START", "A"), ("A", "B"), ("B", "END")})  # doctest: +SKIP
+        >>> s.note()  # doctest: +SKIP
+        'скрыто: 4 действия < 1 %, 85 переходов < 2 %'
+    """
+    names, n = dfg.activities, len(dfg.activities)
+    declared_names = {a for edge in declared_edges for a in edge}
+    must = np.array([a in declared_names for a in names], dtype=bool) & (dfg.activity_events > 0)
+    ranking = np.lexsort((np.arange(n), -dfg.activity_events))
+    keep = must.copy()
+    if activities is None:  # fill up to 20 boxes with the most frequent undeclared ones
+        others = ranking[~must[ranking]]
+        keep[others[:max(0, _auto_activities(n) - int(must.sum()))]] = True
+    else:
+        keep[ranking[:math.ceil(_share(activities) * n)]] = True
+    hidden_share = float(dfg.activity_cases[~keep].max() / max(dfg.n_cases, 1)) if not keep.all() else 0.0
+    shown = dfg if keep.all() else _drop_activities(dfg, keep)
+    src, dst, _ = _all_paths(shown)
+    kept = shown.activities
+
+    def name(code: int) -> str:
+        return "START" if code < 0 else "END" if code >= len(kept) else kept[code]
+
+    declared_line = np.array([(name(a), name(b)) in declared_edges for a, b in zip(src.tolist(), dst.tolist())],
+                             dtype=bool)
+    thin, hidden_paths, path_share = _keep_paths(shown, paths, must=declared_line)
+    return Simplified(thin, int(n - keep.sum()), hidden_paths, hidden_share, path_share)
+
+
 def _share(value: float) -> float:
     if not 0 <= value <= 1:
         raise ValueError(f"a share must be between 0 and 1, got {value}")
@@ -130,18 +186,27 @@ def _drop_activities(dfg: DirectlyFollows, keep: np.ndarray) -> DirectlyFollows:
         activity_cases=dfg.activity_cases[keep])
 
 
-def _keep_paths(dfg: DirectlyFollows, paths: float | None) -> tuple[DirectlyFollows, int, float]:
-    """Keep the most frequent paths plus each activity's strongest in- and out-path."""
-    n, m = len(dfg.activities), dfg.count.size
-    # all paths as (from, to, count); -1 stands for the start and n for the end
+def _all_paths(dfg: DirectlyFollows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return every path as parallel (from, to, count) arrays: edges, then start, then end lines.
+
+    ``-1`` stands for the start and ``n`` (the number of activities) for the end.
+    """
+    n = len(dfg.activities)
     src = np.concatenate((dfg.source, np.full(n, -1), np.arange(n)))
     dst = np.concatenate((dfg.target, np.arange(n), np.full(n, n)))
-    cnt = np.concatenate((dfg.count, dfg.start, dfg.end))
+    return src, dst, np.concatenate((dfg.count, dfg.start, dfg.end))
+
+
+def _keep_paths(dfg: DirectlyFollows, paths: float | None,
+                must: np.ndarray | None = None) -> tuple[DirectlyFollows, int, float]:
+    """Keep the most frequent paths, the ``must`` ones, and each activity's strongest in- and out-path."""
+    n, m = len(dfg.activities), dfg.count.size
+    src, dst, cnt = _all_paths(dfg)
     real = cnt > 0
     total = int(real.sum())
     limit = math.ceil(AUTO_EDGES_PER_ACTIVITY * n) if paths is None else math.ceil(_share(paths) * total)
     ranking = np.lexsort((np.arange(cnt.size), -cnt))
-    keep = np.zeros(cnt.size, dtype=bool)
+    keep = np.zeros(cnt.size, dtype=bool) if must is None else must.copy()
     keep[ranking[:max(limit, 0)]] = True
     for ends, other in ((src, dst), (dst, src)):
         for code in range(n):

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -367,3 +369,77 @@ def test_fitness_agrees_with_pm4py_alignments_on_a_thinned_model(name: str, tmp_
     expected = pm4py.fitness_alignments(log, net, im, fm)["log_fitness"]
     assert result.fitness_method == "alignments"
     assert result.fitness < 1.0 and result.fitness == pytest.approx(expected, abs=0.01)
+
+
+def test_accepted_deviations_are_drawn_grey_dashed_not_red(tmp_path: Path) -> None:
+    text = MODEL + "accepted:\n  - {step: Изменен}\n  - {from: Оплачен, to: Оплачен}\n"
+    log = log_of({"З-1": ["Создан", "Согласован", "Изменен", "Оплачен", "Оплачен", "Закрыт"], "З-2": NORMAL})
+    result = compare(log, model(tmp_path, text), tmp_path / "out")
+    dot = (tmp_path / "out" / "comparison.gv").read_text(encoding="utf-8")
+    ids = dict(re.findall(r'  (a\d+) \[label="([^\\"]+)\\n', dot))
+    paid, changed = (next(i for i, n in ids.items() if n == name) for name in ("Оплачен", "Изменен"))
+    assert re.search(rf'  {paid} -> {paid} \[label=" 1 · принято", penwidth="[\d.]+", color="#969696", '
+                     rf'fontcolor="#969696", style="dashed"\];', dot)
+    assert re.search(rf'  {changed} \[label="Изменен\\n1", .*color="#969696", penwidth="1.5", '
+                     rf'style="rounded,dashed,filled"\]', dot)
+    assert re.search(rf' -> {changed} \[label=" 1", penwidth="[\d.]+", color="#d7301f"', dot)  # its paths are not accepted
+    assert "серые пунктиром — принятые отклонения" in dot and "красный пунктир" not in dot
+    assert result.full_maps == (None,) and not (tmp_path / "out" / "comparison_full.gv").exists()
+
+
+def crowded_log(n_cases: int = 240, extras: int = 24) -> pd.DataFrame:
+    """Return a log of the declared model with ``extras`` undeclared activities strewn in (Zipf-like)."""
+    rng = np.random.default_rng(7)
+    names = [f"Действие {k:02d}" for k in range(1, extras + 1)]
+    weights = 1 / np.arange(1, extras + 1)
+    cases = {}
+    for i in range(n_cases):
+        trace = ["Создан"]
+        for step in (["Закрыт"] if i == 0 else ["Согласован", "Оплачен", "Закрыт"]):  # З-000 skips to the end
+            if rng.random() < 0.5:
+                trace.append(names[rng.choice(extras, p=weights / weights.sum())])
+            trace.append(step)
+        cases[f"З-{i:03d}"] = trace
+    cases["З-000"] = ["Создан", "Согласован", "Закрыт"]  # the rare declared path Согласован → Закрыт
+    return log_of(cases)
+
+
+def test_a_crowded_map_is_simplified_keeping_every_declared_line_that_occurs(tmp_path: Path) -> None:
+    result = compare(crowded_log(), model(tmp_path), tmp_path / "out", time_budget=2)
+    out = tmp_path / "out"
+    for stem in ("comparison", "comparison_full"):
+        for ext in (".gv", ".svg", ".png"):
+            assert (out / f"{stem}{ext}").stat().st_size > 0
+    shown, full = ((out / f"{s}.gv").read_text(encoding="utf-8") for s in ("comparison", "comparison_full"))
+    assert result.maps[0].hidden_paths > 0 and result.full_maps[0] is not None
+    assert re.search(r"скрыто: .*\d+ переход\w* &lt; [\d,]+ %", shown)
+    assert "скрыто" not in full
+    assert shown.count(" -> ") < full.count(" -> ")
+    # every declared line that occurs is still drawn as seen; none turns into a dashed "never seen" 0
+    assert _declared_lines(shown) == _declared_lines(full) == {
+        ("START", "Создан"), ("Создан", "Согласован"), ("Согласован", "Оплачен"), ("Оплачен", "Закрыт"),
+        ("Согласован", "Закрыт"), ("Закрыт", "END")}
+    assert 'label=" 0"' not in shown
+
+
+def _declared_lines(dot: str) -> set[tuple[str, str]]:
+    """Return the (from, to) names of the dark grey lines (declared and seen) of an overlay's DOT."""
+    names = dict(re.findall(r'  (a\d+) \[label="([^\\"]+)\\n', dot)) | {"START": "START", "END": "END"}
+    return {(names[a], names[b]) for a, b in re.findall(r'  (\w+) -> (\w+) \[[^\]]*color="#4d4d4d"', dot)}
+
+
+def test_compare_map_thresholds_from_the_cli(tmp_path: Path) -> None:
+    log_path = tmp_path / "log.parquet"
+    crowded_log(60, extras=8).to_parquet(log_path)
+    args = ["compare", str(log_path), "--declared", str(model(tmp_path)), "-o", str(tmp_path / "out"),
+            "--time-budget", "2"]
+    run = CliRunner().invoke(cli, args + ["--activities", "0.5", "--paths", "0.2"])
+    assert run.exit_code == 0, run.output
+    shown = (tmp_path / "out" / "comparison.gv").read_text(encoding="utf-8")
+    assert re.search(r"скрыто: \d+ действи\w* &lt; [\d,]+ %, \d+ переход\w* &lt; [\d,]+ %", shown)
+    assert (tmp_path / "out" / "comparison_full.png").exists()
+    assert _declared_lines(shown) >= {("START", "Создан"), ("Создан", "Согласован"), ("Закрыт", "END")}
+    bad = CliRunner().invoke(cli, args + ["--paths", "1.5"])
+    assert bad.exit_code == 2 and "1.5 is not in the range 0<=x<=1" in bad.output
+    with pytest.raises(ValueError, match="a share must be between 0 and 1, got 2"):
+        compare(log_path, model(tmp_path), activities=2)

@@ -11,6 +11,7 @@ from o2c_fixture import APPROVE, CHANGE, CHECK, CREATE, INVOICE, PAID, RETURN, S
 from miner import rendering
 from miner.dfg import directly_follows, encode
 from miner.maps import ProcessMap, comparison_map, frequency_map, performance_map, simplify
+from miner.simplification import crowded, simplify_overlay
 from miner.rendering import RenderError
 
 
@@ -124,3 +125,55 @@ def test_render_without_pygraphviz_and_dot(monkeypatch) -> None:
     with pytest.raises(RenderError, match=r"cannot draw maps: pygraphviz is not installed and Graphviz 'dot' "
                                           r"is not on PATH; run 'pip install \"pygraphviz>=2.0.4\"'"):
         rendering.render("digraph { a -> b }")
+
+
+def test_simplify_overlay_never_hides_a_declared_line_that_occurs(coded) -> None:
+    dfg = directly_follows(coded)
+    declared = {("START", CREATE), (CREATE, APPROVE), (APPROVE, INVOICE), (INVOICE, PAID), (PAID, SHIP),
+                (SHIP, "END"), (PAID, RETURN), (RETURN, "END"), (APPROVE, "Закрыт заказ")}
+    result = simplify_overlay(dfg, declared, activities=0.0, paths=0.0)
+    kept = result.dfg
+    # declared boxes that occur stay (the never-seen «Закрыт заказ» is not invented), others go
+    assert set(kept.activities) == {CREATE, APPROVE, INVOICE, PAID, SHIP, RETURN}
+    assert result.hidden_activities == 2 and result.hidden_paths == 4
+    lines = set(kept.edges()) | {("START", a) for a in kept.start_activities()} | \
+        {(a, "END") for a in kept.end_activities()}
+    occurring = set(dfg.edges()) | {("START", CREATE)} | {(a, "END") for a in dfg.end_activities()}
+    assert declared & occurring <= lines
+    assert kept.edges()[(PAID, RETURN)] == 2  # a rare declared line, with its real count
+    # hidden: the two undeclared boxes, and Создан→Отгрузка, Выставлен→Отгрузка, Отгрузка→Оплата, Оплата→конец
+    assert result.note() == "скрыто: 2 действия < 50 %, 4 перехода < 50 %"
+
+
+def test_simplify_overlay_defaults_keep_a_small_map_whole(coded) -> None:
+    dfg = directly_follows(coded)
+    assert not crowded(dfg)
+    result = simplify_overlay(dfg, {("START", CREATE)})
+    assert result.hidden_activities == 0 and len(result.dfg.activities) == 8
+
+
+def test_comparison_map_draws_accepted_deviations_grey_dashed(coded) -> None:
+    declared = {("START", CREATE), (CREATE, APPROVE), (APPROVE, INVOICE), (INVOICE, PAID), (PAID, SHIP),
+                (SHIP, "END")}
+    acts = {CREATE, APPROVE, INVOICE, PAID, SHIP}
+    dfg = directly_follows(coded)
+    ids = {name: f"a{i}" for i, name in enumerate(dfg.activities)}
+    m = comparison_map(dfg, declared_edges=declared, declared_activities=acts,
+                       accepted_edges={(APPROVE, CHANGE), (CHANGE, APPROVE)}, accepted_activities={CHANGE})
+    assert re.search(rf'{ids[APPROVE]} -> {ids[CHANGE]} \[label=" 97 · принято", penwidth="[\d.]+", '
+                     rf'color="#969696", fontcolor="#969696", style="dashed"\];', m.dot)
+    assert re.search(rf'{ids[CHANGE]} \[label="{CHANGE}\\n\d+", .*color="#969696", penwidth="1.5", '
+                     rf'style="rounded,dashed,filled"', m.dot)
+    assert re.search(rf'{ids[CHANGE]} -> {ids[INVOICE]} \[.*color="#d7301f"', m.dot)  # not accepted: red
+    assert "серые пунктиром — принятые отклонения" in m.dot
+    en = comparison_map(dfg, declared_edges=declared, declared_activities=acts, lang="en",
+                        accepted_edges={(APPROVE, CHANGE)})
+    assert "grey dashed — accepted deviations" in en.dot and "97 · accepted" in en.dot
+    plain = comparison_map(dfg, declared_edges=declared, declared_activities=acts)
+    assert "принят" not in plain.dot and "#969696" not in plain.dot
+
+
+def test_comparison_map_says_a_tiny_skip_is_below_a_tenth_of_a_percent(coded) -> None:
+    m = comparison_map(directly_follows(coded), declared_edges={("START", CREATE)},
+                       declared_activities={CREATE}, skipped={CREATE: 1 / 16000})
+    assert "пропущен в < 0,1 %" in m.dot
