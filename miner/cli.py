@@ -72,6 +72,11 @@ def read_options(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {n: kwargs.pop(n) for n in names if n in kwargs}
 
 
+def one_or_many(paths: tuple[Path, ...]) -> Path | list[Path]:
+    """SOURCE given once is a path; given several times, the files are read into one log."""
+    return paths[0] if len(paths) == 1 else list(paths)
+
+
 def echo_result(result: Any, as_json: bool) -> None:
     """Print a result as JSON only (for other programs) or as its text table."""
     if as_json:
@@ -129,12 +134,12 @@ def ingest(sources: tuple[Path, ...], output: Path, system: str | None, **kwargs
 
 
 @cli.command()
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON only (for other programs).")
 @click.option("--top", default=10, show_default=True, help="How many top variants to list.")
 @source_options
 @handle_errors
-def stats(source: Path, as_json: bool, top: int, **kwargs: Any) -> None:
+def stats(source: tuple[Path, ...], as_json: bool, top: int, **kwargs: Any) -> None:
     """Print cases, events, activities, variants, period and top variants of SOURCE.
 
     \b
@@ -144,12 +149,12 @@ def stats(source: Path, as_json: bool, top: int, **kwargs: Any) -> None:
     """
     import miner
 
-    result = miner.stats(source, top=top, **read_options(kwargs))
+    result = miner.stats(one_or_many(source), top=top, **read_options(kwargs))
     echo_result(result, as_json)
 
 
 @cli.command()
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--declared", multiple=True, required=True, type=click.Path(path_type=Path),
               help="Declared process: YAML, Excel interview sheet or BPMN 2.0; repeat for several.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
@@ -170,7 +175,7 @@ def stats(source: Path, as_json: bool, top: int, **kwargs: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print findings.json to stdout (for other programs).")
 @source_options
 @handle_errors
-def compare(source: Path, declared: tuple[Path, ...], output: Path, calendar: str, work_hours: str,
+def compare(source: tuple[Path, ...], declared: tuple[Path, ...], output: Path, calendar: str, work_hours: str,
             time_budget: float, lang: str, activities: float | None, paths: float | None, as_json: bool,
             **kwargs: Any) -> None:
     """Compare the real process in SOURCE with the DECLARED one(s); write findings and a map.
@@ -188,7 +193,7 @@ def compare(source: Path, declared: tuple[Path, ...], output: Path, calendar: st
         hours = parse_work_hours(work_hours)
     except MinerError as exc:
         raise click.BadParameter(str(exc), param_hint="--work-hours") from exc
-    result = miner.compare(source, list(declared), output=output, calendar=calendar,
+    result = miner.compare(one_or_many(source), list(declared), output=output, calendar=calendar,
                            work_hours=hours, time_budget=time_budget, lang=lang,
                            activities=activities, paths=paths, **read_options(kwargs))
     if result.hint():
@@ -197,7 +202,7 @@ def compare(source: Path, declared: tuple[Path, ...], output: Path, calendar: st
 
 
 @cli.command()
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Folder for map.svg/.png/.gv, performance.svg/.png/.gv, model.bpmn, model.pnml.")
 @click.option("--activities", type=click.FloatRange(0, 1), default=None,
@@ -208,7 +213,7 @@ def compare(source: Path, declared: tuple[Path, ...], output: Path, calendar: st
               help="Language of the texts on the maps.")
 @source_options
 @handle_errors
-def discover(source: Path, output: Path, activities: float | None, paths: float | None, lang: str,
+def discover(source: tuple[Path, ...], output: Path, activities: float | None, paths: float | None, lang: str,
              **kwargs: Any) -> None:
     """Discover the real process of SOURCE: maps, BPMN and Petri net in OUTPUT.
 
@@ -219,7 +224,7 @@ def discover(source: Path, output: Path, activities: float | None, paths: float 
     """
     import miner
 
-    result = miner.discover(source, output=output, activities=activities, paths=paths, lang=lang,
+    result = miner.discover(one_or_many(source), output=output, activities=activities, paths=paths, lang=lang,
                             **read_options(kwargs))
     for path in result.paths:
         click.echo(str(path))
@@ -249,8 +254,7 @@ def report(sources: tuple[Path, ...], output: Path, declared: tuple[Path, ...], 
     """
     import miner
 
-    source = list(sources) if len(sources) > 1 else sources[0]
-    result = miner.report(source, output, declared=list(declared) or None, lang=lang, pseudonymize=pseudonymize,
+    result = miner.report(one_or_many(sources), output, declared=list(declared) or None, lang=lang, pseudonymize=pseudonymize,
                           pseudonymize_clients=pseudonymize_clients, **read_options(kwargs))
     click.echo(f"{result.cases} cases, {result.events} events, {result.findings} findings", err=True)
     click.echo(str(result.html))
@@ -258,7 +262,7 @@ def report(sources: tuple[Path, ...], output: Path, declared: tuple[Path, ...], 
 
 
 @cli.command()
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Folder for interview.docx and interview.md.")
 @click.option("--declared", multiple=True, type=click.Path(path_type=Path),
@@ -268,7 +272,7 @@ def report(sources: tuple[Path, ...], output: Path, declared: tuple[Path, ...], 
 @click.option("--pseudonymize", is_flag=True, help="Replace employee names by codes («Сотрудник 01»).")
 @source_options
 @handle_errors
-def interview(source: Path, output: Path, declared: tuple[Path, ...], lang: str, pseudonymize: bool,
+def interview(source: tuple[Path, ...], output: Path, declared: tuple[Path, ...], lang: str, pseudonymize: bool,
               **kwargs: Any) -> None:
     """Write the questions for each head of department, primed with what SOURCE shows.
 
@@ -279,7 +283,7 @@ def interview(source: Path, output: Path, declared: tuple[Path, ...], lang: str,
     """
     import miner
 
-    result = miner.interview(source, output, declared=list(declared) or None, lang=lang,
+    result = miner.interview(one_or_many(source), output, declared=list(declared) or None, lang=lang,
                              pseudonymize=pseudonymize, **read_options(kwargs))
     for section in result.sections:
         click.echo(f"{section.title}: {len(section.questions)}", err=True)

@@ -75,3 +75,10 @@ def test_ingest_to_xes_round_trips(tabular, tmp_path):
     assert stats.exit_code == 0, stats.output
     document = json.loads(stats.stdout)
     assert (document["cases"], document["events"], document["activities"]) == (3, 5, 3)
+
+
+def test_source_may_be_given_several_times(tabular):
+    result = CliRunner().invoke(cli, ["stats", str(tabular / "orders_cp1251.csv"), str(tabular / "warehouse.xlsx"),
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["events"] == 8
