@@ -5,7 +5,8 @@ The models come from pm4py's inductive miner run on the same *activity* selectio
 (events of hidden activities removed) with pm4py's own noise threshold (IMf, ``noise=0.2``)
 instead of our path filter: IMf filters infrequent behaviour while keeping a sound model, which
 dropping directly-follows paths cannot guarantee. The BPMN file gets diagram coordinates
-(BPMNDI) from a Graphviz layout, so bpmn.io and Camunda Modeler show it laid out.
+(BPMNDI) from a Graphviz layout, so bpmn.io and Camunda Modeler show it laid out (``scripts/bpmn_check``
+renders it with bpmn.io to look at).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ Lang = Literal["ru", "en"]
 
 # BPMN shape sizes in diagram units (bpmn.io's defaults are 100x80 tasks, 36 events, 50 gateways)
 TASK_SIZE, EVENT_SIZE, GATEWAY_SIZE = (120, 80), (36, 36), (50, 50)
+EVENT_NAMES = {"ru": ("Начало", "Конец"), "en": ("Start", "End")}
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,6 +98,7 @@ def discover(source: str | Path | pd.DataFrame, output: str | Path | None = None
     import pm4py
 
     bpmn = pm4py.convert_to_bpmn(tree)
+    _name_events(bpmn, lang)
     layout_bpmn(bpmn)
     net, im, fm = pm4py.convert_to_petri_net(tree)
     written: tuple[Path, ...] = ()
@@ -108,6 +111,18 @@ def discover(source: str | Path | pd.DataFrame, output: str | Path | None = None
         pm4py.write_pnml(net, im, fm, str(pnml_path))
         written = freq.paths + perf.paths + (bpmn_path, pnml_path)
     return Discovery(freq, perf, simplified, bpmn, net, im, fm, written)
+
+
+def _name_events(bpmn: Any, lang: Lang) -> None:
+    """Name the start and end events in ``lang`` (pm4py calls them "start" and "end"; bpmn.io shows it)."""
+    from pm4py.objects.bpmn.obj import BPMN
+
+    start, end = EVENT_NAMES[lang]
+    for node in bpmn.get_nodes():
+        if isinstance(node, BPMN.StartEvent):
+            node.set_name(start)
+        elif isinstance(node, BPMN.EndEvent):
+            node.set_name(end)
 
 
 def _inductive_tree(coded: CodedLog, noise: float) -> Any:
@@ -151,11 +166,16 @@ def layout_bpmn(bpmn: Any) -> Any:
     """Give every BPMN node bounds and every flow waypoints from a Graphviz ``dot`` layout (left to right).
 
     pm4py's own auto layout needs a ``dot`` executable; this uses pygraphviz's bundled Graphviz.
-    The model is changed in place and returned.
+    Loops are broken where they close, seen from the start event: dot breaks cycles from the
+    first node it is given, and pm4py's node order is a set's, so left alone dot put a loop's exit
+    gateway (and the end event after it) at the far left. The model is changed in place and returned.
+
+    Example:
+        >>> layout_bpmn(pm4py.convert_to_bpmn(tree))  # doctest: +SKIP
     """
     from pm4py.objects.bpmn.obj import BPMN
 
-    nodes = list(bpmn.get_nodes())
+    nodes, back = _walk_from_start(bpmn)
     ids = {node: f"n{i}" for i, node in enumerate(nodes)}
     sizes = {}
     lines = ['digraph bpmn {', '  graph [rankdir=LR, nodesep=0.5, ranksep=0.6, splines=polyline];',
@@ -169,8 +189,11 @@ def layout_bpmn(bpmn: Any) -> Any:
             sizes[node], shape = EVENT_SIZE, "circle"
         w, h = sizes[node]
         lines.append(f'  {ids[node]} [shape={shape}, width={w / 72:.3f}, height={h / 72:.3f}];')
-    flows = list(bpmn.get_flows())
-    lines += [f"  {ids[f.get_source()]} -> {ids[f.get_target()]};" for f in flows]
+    flows = _flows_in_order(bpmn, nodes)
+    # a loop-back flow is laid out forwards (target -> source) and its polyline turned round
+    ends = {f: (f.get_target(), f.get_source()) if f in back else (f.get_source(), f.get_target())
+            for f in flows}
+    lines += [f"  {ids[a]} -> {ids[b]};" for a, b in ends.values()]
     lines.append("}")
     boxes, polylines, height = layout_positions("\n".join(lines))
     margin = 20
@@ -182,8 +205,70 @@ def layout_bpmn(bpmn: Any) -> Any:
         node.set_width(w)
         node.set_height(h)
     for flow in flows:
-        points = polylines.get((ids[flow.get_source()], ids[flow.get_target()]), [])
+        a, b = ends[flow]
+        points = polylines.get((ids[a], ids[b]), [])
         flow.del_waypoints()
-        for x, y in points:
+        for x, y in reversed(points) if flow in back else points:
             flow.add_waypoint((round(x + margin), round(height - y + margin)))
     return bpmn
+
+
+def _walk_from_start(bpmn: Any) -> tuple[list[Any], set[Any]]:
+    """Return the nodes in depth-first order from the start events, and the flows that close a loop.
+
+    Successors are visited by name (a gateway by the names of the steps after it) so the order,
+    and so the layout, does not follow pm4py's set order.
+    """
+    from pm4py.objects.bpmn.obj import BPMN
+
+    out: dict[Any, list[Any]] = {}
+    for flow in bpmn.get_flows():
+        out.setdefault(flow.get_source(), []).append(flow)
+    for flows in out.values():
+        flows.sort(key=lambda f: _sort_key(f.get_target(), out))
+    every = sorted(bpmn.get_nodes(), key=lambda n: (not isinstance(n, BPMN.StartEvent), n.get_name() or ""))
+    order: list[Any] = []
+    back: set[Any] = set()
+    state: dict[Any, int] = {}  # 1 = on the current path, 2 = done
+    for root in every:
+        if root in state:
+            continue
+        state[root], stack = 1, [(root, iter(out.get(root, [])))]
+        order.append(root)
+        while stack:
+            node, todo = stack[-1]
+            flow = next(todo, None)
+            if flow is None:
+                state[node] = 2
+                stack.pop()
+                continue
+            target = flow.get_target()
+            if state.get(target) == 1:
+                back.add(flow)
+            elif target not in state:
+                state[target] = 1
+                order.append(target)
+                stack.append((target, iter(out.get(target, []))))
+    return order, back
+
+
+def _sort_key(node: Any, out: dict[Any, list[Any]]) -> tuple[str, ...]:
+    """Return the node's name, or for an unnamed node the sorted names of the first named nodes after it."""
+    if node.get_name():
+        return (node.get_name(),)
+    names, seen, todo = set(), {node}, [node]
+    while todo:
+        for flow in out.get(todo.pop(), []):
+            target = flow.get_target()
+            if target.get_name():
+                names.add(target.get_name())
+            elif target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return ("", *sorted(names), type(node).__name__)
+
+
+def _flows_in_order(bpmn: Any, nodes: list[Any]) -> list[Any]:
+    """Return the flows sorted by the position of their source, then target, in ``nodes``."""
+    rank = {node: i for i, node in enumerate(nodes)}
+    return sorted(bpmn.get_flows(), key=lambda f: (rank[f.get_source()], rank[f.get_target()]))
