@@ -10,9 +10,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from connectors.table import read_excel_table, sheets_with_data
+from connectors.table import read_excel_table, worksheet_names
 from connectors.tabular import table_to_events
-from miner.errors import ColumnError, EmptySourceError, FormatError, InputError, UnsafeFileError, ValueProblemError
+from miner.errors import ColumnError, EmptySourceError, FormatError, InputError, UnsafeFileError
 from miner.rejects import SourceRead
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -88,13 +88,13 @@ def read_excel(path: str | Path, *, sheet: str | int | None = None, case: str | 
     check_workbook(path)
     mapping = dict(case=case, activity=activity, timestamp=timestamp, resource=resource, role=role,
                    department=department, date_format=date_format, strict=strict)
-    candidates = [sheet] if sheet is not None else sheets_with_data(path) or [None]
+    candidates = [sheet] if sheet is not None else worksheet_names(path) or [None]
     first_error: InputError | None = None
     for name in candidates:  # without --sheet: the first sheet that reads as an event table
         try:
             table = read_excel_table(path, sheet=name)
             return table_to_events(table, kind="excel", system="Excel", **mapping)
-        except (ColumnError, EmptySourceError, FormatError, ValueProblemError) as exc:
+        except (ColumnError, EmptySourceError, FormatError) as exc:  # not an event table: try the next
             if sheet is not None or len(candidates) == 1:
                 raise
             first_error = first_error or exc

@@ -78,24 +78,13 @@ def _head_rows(path: Path, sheet: str | None = None) -> list[list[Any]]:
 
 
 def _excel_head(path: Path, sheet: str | None, rows: int = 80) -> list[list[Any]]:
-    """The first rows of a sheet without reading the rest (calamine iterates lazily)."""
-    import itertools
-
-    import python_calamine as calamine
+    """The first rows of a sheet; the parsed sheet is kept for the reader that comes next."""
+    from connectors.table import sheet_rows
 
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
-        names = book.sheet_names
-        if sheet is not None:
-            name = names[int(sheet) - 1] if str(sheet).isdigit() else str(sheet)
-        else:
-            name = next(n for n in names if book.get_sheet_by_name(n).height)
-        ws = book.get_sheet_by_name(name)
+        return [list(r) for r in sheet_rows(path, sheet, keep=True)[1][:rows]]
     except Exception:  # damaged, protected, no such sheet: the full reader says precisely why
-        from connectors.table import sheet_rows
-
-        return [list(r) for r in sheet_rows(path, sheet)[1][:rows]]
-    return [list(r) for r in itertools.islice(ws.iter_rows(), rows)]
+        return []
 
 
 def _map_columns(headers: list[str]) -> tuple[dict[str, str], dict[str, tuple[str, str | None]]]:

@@ -23,7 +23,10 @@ def text_column(values: pd.Series) -> pd.Series:
     """Cell values as trimmed text; Excel numbers that are whole become ``"123"``, not ``"123.0"``."""
 
     if values.dtype == object:
-        values = values.map(_cell_text, na_action="ignore").astype("str")
+        if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+            values = values.astype("str")  # all text already: no per-cell Python call
+        else:
+            values = values.map(_cell_text, na_action="ignore").astype("str")
     arr = arrow_text(values)
     trimmed = trim(arr)
     if trimmed is arr and values.dtype == "str":

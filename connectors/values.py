@@ -108,7 +108,14 @@ def _typed_cells(series: pd.Series, out: pd.Series, formats: list[str]) -> pd.Se
     """Fill ``out`` from datetime cells and Excel serial numbers; return the text cells left."""
     is_dt = series.map(lambda v: isinstance(v, (dt.datetime, dt.date)), na_action="ignore").fillna(False).astype(bool)
     if is_dt.any():
-        out[is_dt] = pd.to_datetime(series[is_dt].map(_naive)).astype("datetime64[ns]")
+        cells = series[is_dt]
+        try:  # calamine gives naive datetimes: convert them in one call
+            stamps = pd.to_datetime(cells.to_numpy(dtype=object))
+        except (TypeError, ValueError):  # aware or mixed cells: one at a time, to UTC
+            stamps = pd.to_datetime(cells.map(_naive))
+        if getattr(stamps, "tz", None) is not None:
+            stamps = pd.to_datetime(cells.map(_naive))
+        out[is_dt] = np.asarray(stamps, dtype="datetime64[ns]")
         formats.append("datetime cell")
     is_num = series.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool),
                         na_action="ignore").fillna(False).astype(bool) & ~is_dt
