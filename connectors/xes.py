@@ -10,13 +10,19 @@ from miner.errors import FormatError
 from miner.rejects import RowProblems, SourceInfo, SourceRead
 
 
-def read_xes(path: str | Path, *, strict: bool = False) -> SourceRead:
+def read_xes(path: str | Path, *, strict: bool = False, progress: bool = False) -> SourceRead:
     """Read an XES log; events without a case, activity or timestamp are rejected and counted."""
+    import sys
+    import warnings
+
     import pm4py
 
     path = Path(path)
     try:
-        frame = pm4py.read_xes(str(path), return_legacy_log_object=False)
+        with warnings.catch_warnings():  # pm4py advertises an optional faster parser on every read
+            warnings.filterwarnings("ignore", message=".*r4pm.*")
+            frame = pm4py.read_xes(str(path), return_legacy_log_object=False,
+                                   show_progress_bar=progress and sys.stderr.isatty())
     except Exception as exc:  # pm4py raises bare exceptions of many kinds for broken XML
         raise FormatError(f"{path.name}: not a readable XES log ({type(exc).__name__}: {exc}). "
                           "Check that the export finished, or re-export it.") from exc
