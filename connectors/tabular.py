@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -68,11 +69,17 @@ def table_to_events(table: RawTable, *, kind: str, system: str, case: str | None
         bad_values = pd.Series([t[:80] for _, t in table.bad_rows])
         _reject(problems, table, "wrong number of fields", None, bad_values, strict,
                 rows=[r for r, _ in table.bad_rows])
-    texts = {f: text_column(frame[col]) for f, col in mapping.items() if f != "timestamp"}
     stamp_col = mapping["timestamp"]
     stamps = _combined_stamps(frame, mapping)
+    used = set(mapping.values())
+    # pyarrow's kernels release the GIL: dates and attribute columns run beside the text columns.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        dates = pool.submit(parse_datetimes, stamps, date_format)
+        attributes = {c: pool.submit(_attribute, frame[c]) for c in frame.columns if c not in used}
+        texts = {f: text_column(frame[col]) for f, col in mapping.items() if f != "timestamp"}
+        attributes = {c: f.result() for c, f in attributes.items()}
     try:
-        parsed = parse_datetimes(stamps, date_format)
+        parsed = dates.result()
     except MixedDateFormats as exc:
         raise ValueProblemError(
             f'{table.label}, столбец "{stamp_col}": mixed date formats {exc.first} (e.g. row '
@@ -112,10 +119,9 @@ def table_to_events(table: RawTable, *, kind: str, system: str, case: str | None
     provenance = {E.SYSTEM: system, E.FILE: table.file, E.ROW: table.rows[keep]}
     for col, value in provenance.items():  # a re-read canonical CSV keeps its own provenance
         out[col] = kept(frame[col]) if col in frame.columns and col not in mapping.values() else value
-    used = set(mapping.values())
-    for col in frame.columns:
-        if col not in used and col not in out.columns:
-            out[col] = kept(_attribute(frame[col]))
+    for col, values in attributes.items():
+        if col not in out.columns:
+            out[col] = kept(values)
     if E.ROW in frame.columns:
         out[E.ROW] = pd.to_numeric(out[E.ROW], errors="coerce").fillna(0).astype("int64")
     info = SourceInfo(file=table.file, kind=kind, rows_read=len(frame) + len(table.bad_rows), encoding=table.encoding,
