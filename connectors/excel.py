@@ -10,7 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from connectors.table import read_excel_table, worksheet_names
+from connectors.table import password_error, read_excel_table, worksheet_names
 from connectors.tabular import table_to_events
 from miner.errors import ColumnError, EmptySourceError, FormatError, InputError, UnsafeFileError
 from miner.rejects import SourceRead
@@ -31,8 +31,7 @@ def check_workbook(path: Path) -> str:
         head = fh.read(8)
     if head.startswith(_OLE_MAGIC):
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in path.read_bytes():
-            raise FormatError(f"{path.name}: the workbook is password-protected. Open it in Excel, remove the "
-                              "password (Файл → Сведения → Защита книги) and save it again.")
+            raise password_error(path)
         return "xls"
     try:
         with zipfile.ZipFile(path) as zf:

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from typing import Any, Callable
+from typing import Any
 
 from connectors.onec_events import CASE_NOTIONS, CaseNotion, build_events
 from miner.errors import FormatError, InputError, ValueProblemError

@@ -216,14 +216,19 @@ def sheet_rows(path: Path, sheet: str | int | None, *, keep: bool = False) -> tu
     return result
 
 
+def password_error(path: Path) -> FormatError:
+    """The message for a password-protected workbook (found by calamine or by the container check)."""
+    return FormatError(f"{path.name}: the workbook is password-protected. Open it in Excel, remove the "
+                       "password (Файл → Сведения → Защита книги) and save it again.")
+
+
 def _open_book(path: Path) -> Any:
     import python_calamine as calamine
 
     try:
         return calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
-        raise FormatError(f"{path.name}: the workbook is password-protected. Open it in Excel, remove the "
-                          "password (Файл → Сведения → Защита книги) and save it again.") from exc
+        raise password_error(path) from exc
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError) as exc:
         raise FormatError(f"{path.name}: the workbook is damaged or not an Excel file ({exc}). "
                           "Open it in Excel and save it again as .xlsx.") from exc

@@ -9,9 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # (family, strptime format). Families that can be told apart never conflict; "dmy-slash" and
 # "mdy-slash" can, and a column that needs both is refused as ambiguous.

@@ -22,7 +22,7 @@ from miner.dfg import CodedLog, encode, variants
 from miner.eventlog import ACTIVITY, CASE, TIMESTAMP
 from miner.maps import ProcessMap, Simplified, frequency_map, performance_map, simplify
 from miner.rendering import layout_positions
-from miner.summary import load_log
+from miner.ingestion import read_log
 
 Lang = Literal["ru", "en"]
 
@@ -87,7 +87,7 @@ def discover(source: str | Path | pd.DataFrame, output: str | Path | None = None
         >>> [p.name for p in d.paths][:2]  # doctest: +SKIP
         ['map.gv', 'map.svg']
     """
-    log = load_log(source, **read_options)
+    log = read_log(source, **read_options)
     coded = encode(log)
     simplified = simplify(coded, activities=activities, paths=paths)
     freq = frequency_map(simplified, lang=lang)

@@ -9,7 +9,7 @@ import inspect
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import pandas as pd
 
@@ -155,12 +155,18 @@ def _join_journal(reads: list[SourceRead], options: dict[str, Any]) -> list[Sour
 def read_log(source: PathLike | Sequence[PathLike] | pd.DataFrame | IngestResult, **options: Any) -> pd.DataFrame:
     """Return the canonical log of ``source``: a DataFrame, an IngestResult, or file(s) to ingest.
 
+    Raises:
+        InputError: a DataFrame lacks the canonical columns, or a file cannot be read.
     Example:
         >>> log = read_log("orders.parquet")  # doctest: +SKIP
     """
     if isinstance(source, IngestResult):
         return source.log
     if isinstance(source, pd.DataFrame):
+        missing = [c for c in E.REQUIRED if c not in source.columns]
+        if missing:
+            raise InputError(f"the DataFrame lacks the columns {missing}; build it with "
+                             "miner.read_log or miner.eventlog.finalize")
         return source if _is_final(source) else E.finalize(source)
     return ingest(source, **options).log
 

@@ -23,7 +23,7 @@ from miner import eventlog as E
 from miner.errors import InputError
 from miner.interview_facts import Facts, Unit
 from miner.interview_texts import LABELS, QUESTIONS, case_words
-from miner.summary import load_log
+from miner.ingestion import read_log
 
 Lang = Literal["ru", "en"]
 WORK_THEMES = ("work", "frequent", "rare", "inputs", "processing", "outputs", "approvals", "reports")
@@ -151,7 +151,7 @@ def interview(source: Any, output: str | Path | None = None, *, declared: Any = 
     """
     if lang not in QUESTIONS:
         raise InputError(f"unknown language '{lang}'; use ru or en")
-    log = load_log(source, **read_options)
+    log = read_log(source, **read_options)
     if log.empty:
         raise InputError("the log has no events, so there is nothing to ask about; check which rows were "
                          "rejected with `miner ingest SOURCE -o log.parquet` (the .ingest.json beside the log)")

@@ -13,8 +13,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from miner.dfg import encode, variants
-from miner.errors import InputError
-from miner.eventlog import REQUIRED
+from miner.ingestion import read_log
 from miner.units import format_count, format_share, plural
 
 Lang = Literal["ru", "en"]
@@ -98,23 +97,6 @@ def _period(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
     return f"{start:%d.%m.%Y %H:%M} – {end:%d.%m.%Y %H:%M}"
 
 
-def load_log(source: str | Path | pd.DataFrame, **read_options: Any) -> pd.DataFrame:
-    """Return the canonical log of ``source`` (a DataFrame, or a file) through ``miner.read_log``.
-
-    Raises:
-        InputError: a DataFrame lacks the canonical columns, or the file cannot be read.
-    """
-    from miner.ingestion import read_log
-
-    if isinstance(source, pd.DataFrame):
-        missing = [c for c in REQUIRED if c not in source.columns]
-        if missing:
-            raise InputError(f"the DataFrame lacks the columns {missing}; build it with "
-                             "miner.read_log or miner.eventlog.finalize")
-        return read_log(source)
-    return read_log(source, **read_options)
-
-
 def stats(source: str | Path | pd.DataFrame, *, top: int = 10, **read_options: Any) -> LogStats:
     """Count cases, events, activities and variants of a log and list its top variants.
 
@@ -131,7 +113,7 @@ def stats(source: str | Path | pd.DataFrame, *, top: int = 10, **read_options: A
         >>> s.cases, s.variants, s.top_variants[0].share  # doctest: +SKIP
         (1000, 37, 0.41)
     """
-    log = load_log(source, **read_options)
+    log = read_log(source, **read_options)
     coded = encode(log)
     found = variants(coded)
     cases = coded.n_cases
