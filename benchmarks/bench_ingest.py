@@ -28,7 +28,7 @@ path = {path!r}
 """
 TASKS = {
     "ingest (miner)": """
-import miner, connectors.delimited  # imported before timing, as the plain way imports pandas and pm4py
+import miner, connectors.tables.delimited  # imported before timing, as the plain way imports pandas and pm4py
 t = time.perf_counter(); log = miner.ingest(path).log; s = time.perf_counter() - t
 """,
     "read_csv + format_dataframe (plain)": """
@@ -41,7 +41,7 @@ s = time.perf_counter() - t
 """,
     "stats: DFG + variants (miner)": """
 import miner
-from miner import dfg
+from miner.discovery.real_process import dfg
 log = miner.ingest(path).log
 t = time.perf_counter(); coded = dfg.encode(log); d = dfg.directly_follows(coded, durations=False); v = dfg.variants(coded)
 s = time.perf_counter() - t

@@ -2,7 +2,7 @@
 
 Generates a realistic ``1Cv8Log`` folder (sessions with authentication, documents created, posted,
 changed inside transactions, a few rollbacks, multi-line comments with quotes) of the requested
-size in a temporary folder, reads it with :func:`connectors.onec_journal.read_onec_journal` in a
+size in a temporary folder, reads it with :func:`connectors.onec.journal.read_onec_journal` in a
 child process per run (so each run's peak RSS is its own), and prints medians of the runs.
 
 Usage:
@@ -132,7 +132,7 @@ def write_journal(folder: Path, target_bytes: int, *, seed: int = 7, files: int 
 _CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-from connectors.onec_journal import read_onec_journal
+from connectors.onec.journal import read_onec_journal
 t = time.perf_counter()
 read = read_onec_journal({folder!r}, case_notion={notion!r})
 elapsed = time.perf_counter() - t

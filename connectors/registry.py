@@ -12,12 +12,12 @@ from miner.rejects import SourceRead
 
 # kind -> (module, reader function). Readers are imported lazily so `miner --help` stays instant.
 KINDS: dict[str, tuple[str, str]] = {
-    "csv": ("connectors.delimited", "read_delimited"),
-    "excel": ("connectors.excel", "read_excel"),
+    "csv": ("connectors.tables.delimited", "read_delimited"),
+    "excel": ("connectors.tables.excel", "read_excel"),
     "xes": ("connectors.xes", "read_xes"),
     "parquet": ("connectors.parquet", "read_parquet"),
-    "onec-journal": ("connectors.onec_journal", "read_onec_journal"),
-    "onec-documents": ("connectors.onec_documents", "read_onec_documents"),
+    "onec-journal": ("connectors.onec.journal", "read_onec_journal"),
+    "onec-documents": ("connectors.onec.documents", "read_onec_documents"),
     "bank": ("connectors.bank", "read_bank"),
 }
 # Readers of these kinds take all files of the kind at once (documents are linked across files)
@@ -65,7 +65,7 @@ def detect_kind(path: str | Path) -> str:
     if not path.exists():
         raise InputError(f"{path}: no such file or folder. Check the path.")
     if path.is_dir():
-        if _probe("connectors.onec_journal", "looks_like_onec_journal", path):
+        if _probe("connectors.onec.journal", "looks_like_onec_journal", path):
             return "onec-journal"
         raise FormatError(f"{path}: is a folder that holds no 1C registration journal (1Cv8.lgf/*.lgp or 1Cv8.lgd). "
                           "Pass the files themselves.")
@@ -78,11 +78,11 @@ def detect_kind(path: str | Path) -> str:
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"SQLite format 3\x00"):
-        if _probe("connectors.onec_journal", "looks_like_onec_journal", path):
+        if _probe("connectors.onec.journal", "looks_like_onec_journal", path):
             return "onec-journal"
         raise FormatError(f"{path.name}: is an SQLite database but not a 1C registration journal (1Cv8.lgd).")
     if head.startswith(b"PK\x03\x04") or head.startswith(_OLE_MAGIC):
-        if _probe("connectors.onec_documents", "looks_like_onec_documents", path):
+        if _probe("connectors.onec.documents", "looks_like_onec_documents", path):
             return "onec-documents"  # a 1C list export (Номер, Дата, a document kind) is read as documents
     if head.startswith(b"PK\x03\x04"):
         return "excel"  # the Excel reader checks that the zip really is a workbook
@@ -118,7 +118,7 @@ def detect_kind(path: str | Path) -> str:
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FormatError(f"{path.name}: a binary file of an unknown kind. Supported: CSV/TXT, XLSX/XLS, XES, "
                           "parquet, 1C journal, 1C document lists, bank statements.")
-    if _probe("connectors.onec_documents", "looks_like_onec_documents", path):
+    if _probe("connectors.onec.documents", "looks_like_onec_documents", path):
         return "onec-documents"
     return "csv"
 

@@ -187,7 +187,7 @@ def compare(source: tuple[Path, ...], declared: tuple[Path, ...], output: Path, 
       miner compare orders.parquet --declared sales.yaml -o compare/ --activities 0.8 --paths 0.3
     """
     import miner
-    from miner.worktime import parse_work_hours
+    from miner.comparison.worktime import parse_work_hours
 
     try:
         hours = parse_work_hours(work_hours)

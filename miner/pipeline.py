@@ -54,10 +54,10 @@ def demo(output: str | Path = "demo_output", *, data: str | Path | None = None, 
         >>> result = demo("demo_output")  # doctest: +SKIP
         >>> sorted(p.name for p in result.folders["sales"].iterdir())[:3]  # doctest: +SKIP
     """
-    from miner.ingestion import ingest
-    from miner.interviews import interview
-    from miner.reporting import report
-    from miner.summary import stats
+    from miner.ingestion.reading import ingest
+    from miner.interviews.guide import interview
+    from miner.reporting.writing import report
+    from miner.discovery.summary import stats
 
     data_dir = sample_data_dir(data)
     out = Path(output)

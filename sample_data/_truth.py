@@ -1,7 +1,7 @@
 """Compute the expected findings of a generated log against its declared process (the ground truth).
 
 This is deliberately literal: it reads the final traces and counts the cases that have each
-property, in the terms of CONTRACTS §4. It is the yardstick for ``miner.comparison``, not a
+property, in the terms of CONTRACTS §4. It is the yardstick for ``miner.comparison.analysis``, not a
 replacement for it (no alignments, no fitness).
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 import pytest
 
-from connectors.columns import describe, guess_columns
+from connectors.tables.columns import describe, guess_columns
 from miner.errors import ColumnError
 
 

@@ -12,8 +12,8 @@ import yaml
 from click.testing import CliRunner
 
 from miner.cli import cli
-from miner.comparison import compare
-from miner.declared import read_declared
+from miner.comparison.analysis import compare
+from miner.declared.reading import read_declared
 from miner.eventlog import finalize
 from tests.conftest import shared_file
 
@@ -308,7 +308,7 @@ def test_sample_scenario_matches_the_generator_truth(scenario: str) -> None:
 # ------------------------------------------------------------------ acceptance: real public logs
 
 def _read(name: str) -> pd.DataFrame:
-    from miner.ingestion import read_log
+    from miner.ingestion.reading import read_log
 
     path = shared_file("logs", name)
     if name.endswith(".csv.gz"):  # Simod's start/end-time CSV: the end time is when it happened
@@ -323,8 +323,8 @@ def _read(name: str) -> pd.DataFrame:
 def dfg_yaml(log: pd.DataFrame, tmp_path: Path, drop: float = 0.0) -> Path:
     """Write the log's own directly-follows graph as a declared process (YAML), less the rarest
     ``drop`` share of its paths where the description stays valid."""
-    from miner.declared_checks import build_declared
-    from miner.dfg import directly_follows, encode
+    from miner.declared.checks import build_declared
+    from miner.discovery.dfg import directly_follows, encode
     from miner.errors import DeclaredProcessError
 
     dfg = directly_follows(encode(log), durations=False)

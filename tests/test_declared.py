@@ -7,7 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from miner.cli import cli
-from miner.declared import END, START, Limit, parse_limit, read_declared
+from miner.declared.model import END, START, Limit, parse_limit
+from miner.declared.reading import read_declared
 from miner.errors import DeclaredProcessError
 
 DATA = Path(__file__).parent / "data" / "declared"

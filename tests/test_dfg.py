@@ -1,4 +1,4 @@
-"""Tests of miner.dfg: integer coding, directly-follows graph, durations and variants vs pm4py."""
+"""Tests of miner.discovery.dfg: integer coding, directly-follows graph, durations and variants vs pm4py."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +7,7 @@ import pytest
 from conftest import shared_file
 from o2c_fixture import o2c_log
 
-from miner.dfg import _exact_groups, directly_follows, edge_durations, encode, variants
+from miner.discovery.dfg import _exact_groups, directly_follows, edge_durations, encode, variants
 from miner.errors import InputError
 from miner.eventlog import finalize
 

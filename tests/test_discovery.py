@@ -1,4 +1,4 @@
-"""Tests of miner.discovery (``miner.discover``) and the ``miner discover`` command."""
+"""Tests of miner.discovery.real_process (``miner.discover``) and the ``miner discover`` command."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -9,8 +9,8 @@ from o2c_fixture import CHANGE, CREATE, RETURN, o2c_log
 
 import miner
 from miner.cli import cli
-from miner.dfg import encode
-from miner.discovery import _inductive_tree, _inductive_tree_public, _walk_from_start, layout_bpmn
+from miner.discovery.dfg import encode
+from miner.discovery.real_process import _inductive_tree, _inductive_tree_public, _walk_from_start, layout_bpmn
 from miner.eventlog import ACTIVITY, CASE, TIMESTAMP, write_log
 
 DC = "{http://www.omg.org/spec/DD/20100524/DC}"

@@ -26,7 +26,7 @@ def log() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def guide(log: pd.DataFrame) -> miner.interviews.InterviewGuide:
+def guide(log: pd.DataFrame) -> miner.interviews.guide.InterviewGuide:
     return miner.interview(log, declared=DECLARED)
 
 

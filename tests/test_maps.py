@@ -1,4 +1,4 @@
-"""Tests of miner.maps, miner.simplification and miner.rendering."""
+"""Tests of miner.discovery.maps, miner.discovery.simplification and miner.discovery.rendering."""
 from __future__ import annotations
 
 import re
@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from o2c_fixture import APPROVE, CHANGE, CHECK, CREATE, INVOICE, PAID, RETURN, SHIP, o2c_log
 
-from miner import rendering
-from miner.dfg import directly_follows, encode
-from miner.maps import ProcessMap, comparison_map, frequency_map, performance_map, simplify
-from miner.simplification import crowded, simplify_overlay
-from miner.rendering import RenderError
+from miner.discovery import rendering
+from miner.discovery.dfg import directly_follows, encode
+from miner.discovery.maps import ProcessMap, comparison_map, frequency_map, performance_map, simplify
+from miner.discovery.simplification import crowded, simplify_overlay
+from miner.discovery.rendering import RenderError
 
 
 @pytest.fixture(scope="module")

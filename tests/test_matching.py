@@ -1,7 +1,7 @@
 """Matching declared step names to log activities: normalisation, aliases, suggestions."""
 from __future__ import annotations
 
-from miner.matching import match_steps, normalize, normalize_system, suggest
+from miner.declared.matching import match_steps, normalize, normalize_system, suggest
 
 
 def test_normalize_trims_casefolds_yo_and_spaces() -> None:

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.onec_brackets import BracketsSyntaxError, iter_nodes, parse_node, scan_record, unquote
-from connectors.onec_lgp import read_lgp
+from connectors.onec.brackets import BracketsSyntaxError, iter_nodes, parse_node, scan_record, unquote
+from connectors.onec.lgp import read_lgp
 
 LGF = ("\ufeff1CV8LOG(ver 2.0)\r\n5e9a7aa8-4efa-11e9-a98f-005056aea130\r\n"
        '{1,11111111-0000-4000-8000-000000000000,"Иванов ""Ваня""",1},\r\n{2,"PC-1",1},\r\n{3,"1CV8C",1},\r\n'

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from conftest import DATA
-from connectors.onec_documents import export_ocel, looks_like_onec_documents, read_documents, read_onec_documents
-from connectors.onec_presentations import find_kind, parse_presentation, parse_presentations
+from connectors.onec.documents import export_ocel, looks_like_onec_documents, read_documents, read_onec_documents
+from connectors.onec.presentations import find_kind, parse_presentation, parse_presentations
 from connectors.registry import detect_kind
 from miner.errors import ColumnError, FormatError, InputError
 

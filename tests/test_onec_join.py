@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 
 from conftest import DATA
-from connectors.onec_documents import read_onec_documents
-from connectors.onec_join import join_journal
-from connectors.onec_journal import read_onec_journal
+from connectors.onec.documents import read_onec_documents
+from connectors.onec.join import join_journal
+from connectors.onec.journal import read_onec_journal
 
 
 def _inputs() -> tuple[pd.DataFrame, pd.DataFrame]:

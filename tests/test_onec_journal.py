@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import DATA, shared_file
-from connectors.onec_journal import looks_like_onec_journal, read_onec_journal
+from connectors.onec.journal import looks_like_onec_journal, read_onec_journal
 from connectors.registry import detect_kind
 from miner.errors import FormatError, InputError, ValueProblemError
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from miner.eventlog import finalize
-from miner.pseudonymize import Pseudonyms, find_column, find_names, make_codes, pseudonymize_log
+from miner.ingestion.pseudonymize import Pseudonyms, find_column, find_names, make_codes, pseudonymize_log
 
 
 @pytest.fixture

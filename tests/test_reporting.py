@@ -13,8 +13,8 @@ from click.testing import CliRunner
 import miner
 from miner.cli import cli
 from miner.eventlog import CASE, RESOURCE
-from miner.findings import Finding
-from miner.requirements import propose
+from miner.comparison.findings import Finding
+from miner.reporting.requirements import propose
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 SOURCES = [SAMPLE / "sales_1c.csv", SAMPLE / "warehouse.xlsx"]
@@ -25,12 +25,12 @@ RU_CHAPTERS = ["1. Данные", "2. Реальный процесс", "3. За
 
 
 @pytest.fixture(scope="module")
-def ingested() -> miner.ingestion.IngestResult:
+def ingested() -> miner.ingestion.reading.IngestResult:
     return miner.ingest(SOURCES)
 
 
 @pytest.fixture(scope="module")
-def private(ingested, tmp_path_factory) -> tuple[miner.reporting.Report, Path]:
+def private(ingested, tmp_path_factory) -> tuple[miner.reporting.writing.Report, Path]:
     """The full sample report with --declared, --pseudonymize and --pseudonymize-clients."""
     out = tmp_path_factory.mktemp("private")
     return miner.report(ingested, out, declared=DECLARED, pseudonymize=True, pseudonymize_clients=True), out
@@ -45,7 +45,7 @@ def small(ingested) -> pd.DataFrame:
     first = small[CASE] == small[CASE].iloc[0]
     small.loc[first, "Клиент"] = "=СУММ(A1:A9)"
     small.loc[small[CASE] == small[CASE].unique()[1], "Клиент"] = "@cmd"
-    # what connectors.onec_join adds when the 1C journal is joined to document lists
+    # what connectors.onec.join adds when the 1C journal is joined to document lists
     hours = pd.Series([0.5, 30.0, None, 80.0] * (len(small) // 4 + 1)).iloc[:len(small)].to_numpy()
     small["doc:lag_hours"] = hours
     small["doc:late_entry"] = pd.array([None if pd.isna(h) else h > 24 for h in hours], dtype="boolean")

@@ -1,4 +1,4 @@
-"""Tests of miner.summary (``miner.stats``) and the ``miner stats`` command."""
+"""Tests of miner.discovery.summary (``miner.stats``) and the ``miner stats`` command."""
 from __future__ import annotations
 
 import json

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from miner.tables import neutralize, neutralize_frame, sheet_name, write_csv, write_xlsx
+from miner.reporting.tables import neutralize, neutralize_frame, sheet_name, write_csv, write_xlsx
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from connectors.values import MixedDateFormats, parse_datetimes, parse_numbers
+from connectors.tables.values import MixedDateFormats, parse_datetimes, parse_numbers
 
 
 def test_1c_dates_with_unpadded_hour_and_date_only():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from miner.errors import InputError
-from miner.worktime import WorkCalendar, duration_seconds, parse_work_hours, working_seconds
+from miner.comparison.worktime import WorkCalendar, duration_seconds, parse_work_hours, working_seconds
 
 
 def hours(start: str, end: str, calendar: str | WorkCalendar = "ru", work_hours=(9, 18)) -> float:

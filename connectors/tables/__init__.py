@@ -1,0 +1,1 @@
+"""Tables: CSV, TXT and Excel exports read as they are, their columns guessed, their rows made events."""

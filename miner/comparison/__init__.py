@@ -1,0 +1,9 @@
+"""Comparison of the real process with the declared one: findings, conformance, overlay map.
+
+Public names are imported on first use, so that importing one module of the package stays cheap.
+"""
+from miner import lazy_api
+
+__getattr__, __dir__ = lazy_api({
+    "compare": "miner.comparison.analysis",
+})
