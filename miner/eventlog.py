@@ -20,6 +20,9 @@ GROUP = "org:group"
 SYSTEM = "source:system"
 FILE = "source:file"
 ROW = "source:row"
+# Optional canonical columns (CONTRACTS.md §6): present only where a source gives them.
+CLIENT = "case:client"        # client or counterparty of the case
+ENTERED = "time:entered"      # when the record was entered, as opposed to when the work happened
 
 REQUIRED = (CASE, ACTIVITY, TIMESTAMP)
 OPTIONAL_TEXT = (RESOURCE, ROLE, GROUP)

@@ -312,7 +312,7 @@ def directly_follows(coded: CodedLog, *, durations: bool = True) -> DirectlyFoll
         start=np.bincount(coded.codes[coded.case_bounds[:-1]], minlength=n),
         end=np.bincount(coded.codes[coded.case_bounds[1:] - 1], minlength=n),
         activity_events=np.bincount(coded.codes, minlength=n),
-        activity_cases=_activity_cases(coded),
+        activity_cases=activity_case_counts(coded),
         n_cases=coded.n_cases,
         n_events=coded.n_events,
     )
@@ -347,7 +347,7 @@ def _sorted_within_groups(groups: np.ndarray, nanos: np.ndarray, n_groups: int) 
     return (nanos[np.lexsort((nanos, groups))]) / 1e9
 
 
-def _activity_cases(coded: CodedLog) -> np.ndarray:
+def activity_case_counts(coded: CodedLog) -> np.ndarray:
     """Return, per activity, the number of cases that contain it at least once."""
     n = max(coded.n_activities, 1)
     keys = _distinct(coded.case_index * np.int64(n) + coded.codes)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from miner import eventlog as E
 from miner.errors import InputError
+from miner.prepared import PreparedLog, source_names
 from miner.progress import ticking
 from miner.rejects import IngestReport, RowProblems, SourceInfo, SourceRead
 
@@ -152,7 +153,29 @@ def _join_journal(reads: list[SourceRead], options: dict[str, Any]) -> list[Sour
     return reads
 
 
-def read_log(source: PathLike | Sequence[PathLike] | pd.DataFrame | IngestResult, **options: Any) -> pd.DataFrame:
+def prepare_log(source: PathLike | Sequence[PathLike] | pd.DataFrame | IngestResult | PreparedLog,
+                **options: Any) -> PreparedLog:
+    """Return the :class:`~miner.prepared.PreparedLog` of ``source``, reading files only once.
+
+    A PreparedLog is returned as it is; an IngestResult keeps its report; file(s) are ingested.
+
+    Example:
+        >>> log = prepare_log("orders.parquet")  # doctest: +SKIP
+        >>> log.variants  # computed once, shared by every analysis  # doctest: +SKIP
+    """
+    if isinstance(source, PreparedLog):
+        return source
+    if isinstance(source, IngestResult):
+        return PreparedLog(source.log, source.report, source_names(source.log))
+    if isinstance(source, pd.DataFrame):
+        frame = read_log(source)
+        return PreparedLog(frame, None, source_names(frame))
+    result = ingest(source, **options)
+    return PreparedLog(result.log, result.report, source_names(result.log))
+
+
+def read_log(source: PathLike | Sequence[PathLike] | pd.DataFrame | IngestResult | PreparedLog,
+             **options: Any) -> pd.DataFrame:
     """Return the canonical log of ``source``: a DataFrame, an IngestResult, or file(s) to ingest.
 
     Raises:
@@ -162,6 +185,8 @@ def read_log(source: PathLike | Sequence[PathLike] | pd.DataFrame | IngestResult
     """
     if isinstance(source, IngestResult):
         return source.log
+    if isinstance(source, PreparedLog):
+        return source.frame
     if isinstance(source, pd.DataFrame):
         missing = [c for c in E.REQUIRED if c not in source.columns]
         if missing:
