@@ -117,7 +117,3 @@ def write_log(log: pd.DataFrame, path: str | Path) -> Path:
         raise FormatError(f"{path.name}: cannot write a log as '{suffix}'; use one of {', '.join(LOG_SUFFIXES)}")
     return path
 
-
-def is_canonical(frame: pd.DataFrame) -> bool:
-    """Tell whether ``frame`` already has the canonical required columns."""
-    return all(c in frame.columns for c in REQUIRED)
