@@ -123,10 +123,10 @@ def _read_sheets(path: Path, names: list[str | None], header_row: int | None, ma
     for name in names:
         try:
             table = read_excel_table(path, sheet=name, header_row=header_row)
-            if base is not None and not every and sorted(table.frame.columns) != base:
-                left_out[str(name)] = "other columns"
-                continue
             read = table_to_events(table, kind="excel", system="Excel", **mapping)
+            if base is not None and not every and sorted(table.frame.columns) != base:
+                left_out[str(name)] = "an event table with other columns"
+                continue
         except (ColumnError, EmptySourceError, FormatError) as exc:  # not an event table: try the next
             if len(names) == 1:
                 raise

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from miner import eventlog as E
@@ -18,9 +19,9 @@ from miner.rejects import MAX_EXAMPLES
 
 log = logging.getLogger("miner")
 
-_RU_EMPTY = r"не\s+указан\w*|не\s+заполнен\w*|пуст\w*(\s+ссылка)?|нет\s+значения|отсутствует"
-EMPTY_PLACEHOLDER = r"(?i)^\s*<\s*(" + _RU_EMPTY + r"|empty|not\s+(set|specified)|none|null)\s*>\s*$"
-BROKEN_REFERENCE = r"(?i)^\s*<\s*(объект\s+не\s+найден|object\s+not\s+found)\s*>"
+_RU_EMPTY = r"не\s+указан\w*|не\s+заполнен\w*|пуст\w*(?:\s+ссылка)?|нет\s+значения|отсутствует"
+EMPTY_PLACEHOLDER = r"(?i)^\s*<\s*(?:" + _RU_EMPTY + r"|empty|not\s+(?:set|specified)|none|null)\s*>\s*$"
+BROKEN_REFERENCE = r"(?i)^\s*<\s*(?:объект\s+не\s+найден|object\s+not\s+found)\s*>"
 _KEEP_TEXT = (E.CASE, E.ACTIVITY)  # a placeholder here is reported, not blanked: the row must stay an event
 _SKIP = (E.TIMESTAMP, E.SYSTEM, E.FILE, E.ROW)
 
@@ -38,10 +39,11 @@ def onec_placeholders(frame: pd.DataFrame) -> list[dict[str, Any]]:
         "examples"}`` and ``{"kind": "broken_reference", ...}`` (only those that occur).
     """
     found: dict[str, dict[str, Any]] = {}
+    rows: dict[str, set[Any]] = {"empty_placeholder": set(), "broken_reference": set()}
     for column in _text_columns(frame):
         values = frame[column]
         if values.dtype == object:
-            values = values.where(values.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool))
+            values = values.where(np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values)))
         values = values.astype("str")
         starts = values.str.startswith("<").fillna(False).to_numpy(dtype=bool)
         if not starts.any():
@@ -52,13 +54,17 @@ def onec_placeholders(frame: pd.DataFrame) -> list[dict[str, Any]]:
             if not hit.any():
                 continue
             index = sub.index[hit]
-            _count(found, kind, frame, column, index)
+            _count(found, kind, frame, column, index.difference(pd.Index(list(rows[kind]))))
+            rows[kind].update(index)
             if kind == "empty_placeholder" and column not in _KEEP_TEXT:
                 frame.loc[index, column] = None
     return list(found.values())
 
 
 def _count(found: dict[str, dict[str, Any]], kind: str, frame: pd.DataFrame, column: str, index: pd.Index) -> None:
+    """Count the rows first found with ``kind`` in ``column`` (a row counts once, under its first column)."""
+    if not len(index):
+        return
     item = found.setdefault(kind, {"kind": kind, "count": 0, "columns": {}, "examples": [],
                                    "note": _NOTES[kind]})
     item["count"] += len(index)

@@ -91,6 +91,7 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
     else:
         _name_1c_exports(reads)
     quality = [item for r in reads if r.carried is not None for item in r.carried.data_quality]
+    quality += [item for r in reads for item in r.info.details.pop("data_quality", [])]
     notes += [n for r in reads if r.carried is not None for n in r.carried.warnings if n not in notes]
     same = identical_rows(reads)
     if len(reads) > 1:
@@ -182,7 +183,7 @@ def prepare_log(source: PathLike | Sequence[PathLike] | pd.DataFrame | IngestRes
     if isinstance(source, IngestResult):
         return PreparedLog(source.log, source.report, source_names(source.log))
     if isinstance(source, pd.DataFrame):
-        frame = read_log(source)
+        frame = read_log(source, **options)
         return PreparedLog(frame, None, source_names(frame))
     result = ingest(source, **options)
     return PreparedLog(result.log, result.report, source_names(result.log))
@@ -197,17 +198,25 @@ def read_log(source: PathLike | Sequence[PathLike] | pd.DataFrame | IngestResult
     Example:
         >>> log = read_log("orders.parquet")  # doctest: +SKIP
     """
-    if isinstance(source, IngestResult):
-        return source.log
-    if isinstance(source, PreparedLog):
-        return source.frame
+    if isinstance(source, (IngestResult, PreparedLog)):
+        _check_options(options)
+        return source.log if isinstance(source, IngestResult) else source.frame
     if isinstance(source, pd.DataFrame):
+        _check_options(options)
         missing = [c for c in E.REQUIRED if c not in source.columns]
         if missing:
             raise InputError(f"the DataFrame lacks the columns {missing}; build it with "
                              "miner.read_log or miner.eventlog.finalize")
         return source if _is_final(source) else E.finalize(source)
     return ingest(source, **options).log
+
+
+def _check_options(options: dict[str, Any]) -> None:
+    """A misspelt option is an error even where there is nothing left to read."""
+    if options:
+        from connectors.options import ReadOptions
+
+        ReadOptions.build(**options)
 
 
 def _is_final(frame: pd.DataFrame) -> bool:
