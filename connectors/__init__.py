@@ -5,6 +5,7 @@ cheap ``looks_like_<kind>(path) -> bool`` used by :func:`connectors.registry.det
 Connectors import nothing from ``miner`` but the event-log contract (``miner.eventlog``,
 ``miner.rejects``) and the errors (``miner.errors``).
 """
-from connectors.registry import KINDS, detect_kind, read_source
+from connectors.options import SOURCE_KINDS, ReadOptions
+from connectors.registry import KINDS, detect_kind
 
-__all__ = ["KINDS", "detect_kind", "read_source"]
+__all__ = ["KINDS", "SOURCE_KINDS", "ReadOptions", "detect_kind"]

@@ -30,15 +30,6 @@ _REFERENCE = re.compile(r"(?P<kind>заказ\w*(?:\s+(?:клиента|поку
 _KIND_TITLES = {"заказ": "Заказ", "сч": "Счет", "догов": "Договор", "накл": "Накладная", "упд": "УПД"}
 
 
-def looks_like_bank(path: str | Path) -> bool:
-    """Tell whether ``path`` starts with the 1CClientBankExchange magic line."""
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(64).lstrip(b"\xef\xbb\xbf").startswith(MAGIC.encode())
-    except OSError:
-        return False
-
-
 def _decode(data: bytes, encoding: str | None) -> tuple[list[str], str]:
     """Split into lines and decode each: UTF-8 if it is valid UTF-8, else the declared encoding."""
     declared = encoding

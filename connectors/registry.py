@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import gzip
 import importlib
-import inspect
 from pathlib import Path
 from typing import Any, Callable
 
 from miner.errors import FormatError, InputError
-from miner.rejects import SourceRead
 
 # kind -> (module, reader function). Readers are imported lazily so `miner --help` stays instant.
 KINDS: dict[str, tuple[str, str]] = {
@@ -67,8 +65,7 @@ def detect_kind(path: str | Path) -> str:
     if path.is_dir():
         if _probe("connectors.onec.journal", "looks_like_onec_journal", path):
             return "onec-journal"
-        raise FormatError(f"{path}: is a folder that holds no 1C registration journal (1Cv8.lgf/*.lgp or 1Cv8.lgd). "
-                          "Pass the files themselves.")
+        return "folder"  # a folder of exports: miner.ingest reads each file in it
     head = _head(path)
     if not head:
         from miner.errors import EmptySourceError
@@ -135,18 +132,17 @@ def reader_for(kind: str) -> Callable[..., Any]:
     return getattr(mod, func)
 
 
-def call_with_known(func: Callable[..., Any], *args: Any, **options: Any) -> Any:
-    """Call ``func`` with only the options its signature names (others are not for this kind)."""
-    params = inspect.signature(func).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return func(*args, **options)
-    return func(*args, **{k: v for k, v in options.items() if k in params and v is not None})
+def folder_files(path: Path) -> list[Path]:
+    """The files of a folder that holds no 1C journal (a folder of list exports, say), sorted by name.
 
+    Raises:
+        FormatError: the folder holds no file of a kind miner reads.
+    """
+    from connectors.options import FILE_SUFFIXES
 
-def read_source(path: str | Path, kind: str | None = None, **options: Any) -> SourceRead:
-    """Read one file of ``kind`` (detected when ``None``) into a :class:`SourceRead`."""
-    path = Path(path)
-    kind = kind or detect_kind(path)
-    if kind in MULTI_FILE_KINDS:
-        return call_with_known(reader_for(kind), [path], **options)[0]
-    return call_with_known(reader_for(kind), path, **options)
+    files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
+                   and p.suffix.lower() in FILE_SUFFIXES)
+    if not files:
+        raise FormatError(f"{path}: the folder holds no 1C journal and no CSV, TXT, XLSX, XLS, XES or parquet "
+                          "files. Pass the files themselves, or the folder they are in.")
+    return files

@@ -9,6 +9,7 @@ import functools
 import json
 import logging
 import sys
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,7 +17,6 @@ import click
 
 from miner.errors import MinerError
 
-SOURCE_KINDS = ["csv", "excel", "xes", "parquet", "onec-journal", "onec-documents", "bank"]
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -37,39 +37,34 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def source_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Options that say how to read a source: column mapping, encoding, format."""
-    options = [
-        click.option("--case", help="Column with the case id (order, ticket, document number)."),
-        click.option("--activity", help="Column with the activity (event, operation, status)."),
-        click.option("--timestamp", help="Column with the date and time of the event."),
-        click.option("--resource", help="Column with who did it."),
-        click.option("--role", help="Column with the person's role or position."),
-        click.option("--department", help="Column with the department."),
-        click.option("--encoding", help="File encoding (utf-8, cp1251, ...); detected when omitted."),
-        click.option("--sep", help="CSV separator (';', ',', 'tab'); detected when omitted."),
-        click.option("--date-format", help="strptime format of dates, e.g. '%d.%m.%Y %H:%M:%S'."),
-        click.option("--sheet", help="Excel sheet name or 1-based number; the first sheet with data by default."),
-        click.option("--source", "kind", type=click.Choice(SOURCE_KINDS),
-                     help="Force the source kind instead of detecting it from content."),
-        click.option("--strict", is_flag=True, help="Stop at the first bad row instead of rejecting it."),
-        click.option("--tz", help="1C journal: the infobase's time zone; 1Cv8.lgd stores UTC (default Europe/Moscow)."),
-        click.option("--case-notion", type=click.Choice(["object", "session", "user_day"]),
-                     help="1C journal: one case per document/object (default), per session, or per user and day."),
-        click.option("--include-rolled-back", is_flag=True, default=None,
-                     help="1C journal: keep data changes of rolled-back transactions (flagged) instead of excluding them."),
-        click.option("--root-kind", help="1C document lists: the document kind that starts a case, e.g. "
-                                         "'Заказ клиента' (default: Заказ клиента and Заказ поставщику)."),
-    ]
-    for option in reversed(options):
-        func = option(func)
+    """Options that say how to read a source: one per field of ``connectors.options.ReadOptions``."""
+    from connectors.options import ReadOptions
+
+    for f in reversed(fields(ReadOptions)):
+        meta = f.metadata
+        cli = dict(meta["cli"])
+        flag = cli.pop("flag", None) or "--" + f.name.replace("_", "-")
+        if "choice" in cli:
+            cli["type"] = click.Choice(list(cli.pop("choice")))
+        if cli.get("is_flag"):
+            cli.setdefault("default", None)
+        help_text = meta["help"].replace("{name}", f.name.replace("_", "-"))
+        func = click.option(flag, f.name, help=help_text, **cli)(func)
     return func
 
 
 def read_options(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Pick the source-reading options out of a command's keyword arguments."""
-    names = ("case", "activity", "timestamp", "resource", "role", "department", "encoding", "sep",
-             "date_format", "sheet", "kind", "strict", "tz", "case_notion", "include_rolled_back", "root_kind")
-    return {n: kwargs.pop(n) for n in names if n in kwargs}
+    """Pick the source-reading options out of a command's keyword arguments (only those given)."""
+    from connectors.options import MAPPING_FIELDS, ReadOptions
+
+    out = {}
+    for name in ReadOptions.names():
+        value = kwargs.pop(name, None)
+        if name in MAPPING_FIELDS and isinstance(value, tuple):
+            value = None if not value else value[0] if len(value) == 1 else list(value)
+        if value is not None:
+            out[name] = value
+    return out
 
 
 def one_or_many(paths: tuple[Path, ...]) -> Path | list[Path]:
@@ -115,11 +110,9 @@ class _CurrentStderr(logging.Handler):
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Where to write the log: .parquet, .csv or .xes (the report goes beside it).")
-@click.option("--system", help="Where these sources were recorded (source:system), e.g. 1C or Excel; "
-                               "by default the kind of file, and 1C for files named *1c*.")
 @source_options
 @handle_errors
-def ingest(sources: tuple[Path, ...], output: Path, system: str | None, **kwargs: Any) -> None:
+def ingest(sources: tuple[Path, ...], output: Path, **kwargs: Any) -> None:
     """Read SOURCES into one canonical event log and write LOG plus LOG.ingest.json.
 
     \b
@@ -129,7 +122,7 @@ def ingest(sources: tuple[Path, ...], output: Path, system: str | None, **kwargs
     """
     import miner
 
-    result = miner.ingest(list(sources), output=output, system=system, progress=True, **read_options(kwargs))
+    result = miner.ingest(list(sources), output=output, progress=True, **read_options(kwargs))
     click.echo(f"{output}: {result.report.summary()}", err=True)
 
 

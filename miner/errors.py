@@ -38,6 +38,10 @@ class DeclaredProcessError(InputError):
     """The declared-process description is malformed or inconsistent."""
 
 
+class UnknownOptionError(MinerError, TypeError):
+    """A read option is misspelt or unknown (``miner.stats("x.csv", sheeet=3)``); the message suggests the close one."""
+
+
 class UnsafeFileError(InputError):
     """The file looks hostile (XML bomb, zip bomb, encrypted container) and is refused."""
 

@@ -66,6 +66,10 @@ def finalize_owned(holder: list[pd.DataFrame]) -> pd.DataFrame:
         ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
     out[TIMESTAMP] = ts.astype("datetime64[ns]")
     out[ROW] = out[ROW].astype("int64")
+    if CLIENT in out.columns and out[CLIENT].dtype != "str":
+        out[CLIENT] = out[CLIENT].astype("str")
+    if ENTERED in out.columns and out[ENTERED].dtype != "datetime64[ns]":
+        out[ENTERED] = pd.to_datetime(out[ENTERED], errors="coerce").astype("datetime64[ns]")
     rest = [c for c in out.columns if c not in COLUMNS]
     out = out[list(COLUMNS) + rest]
     _sort_in_place(out)
@@ -117,7 +121,3 @@ def write_log(log: pd.DataFrame, path: str | Path) -> Path:
         raise FormatError(f"{path.name}: cannot write a log as '{suffix}'; use one of {', '.join(LOG_SUFFIXES)}")
     return path
 
-
-def is_canonical(frame: pd.DataFrame) -> bool:
-    """Tell whether ``frame`` already has the canonical required columns."""
-    return all(c in frame.columns for c in REQUIRED)

@@ -59,8 +59,17 @@ class RowProblems:
         self._add(reason, count, examples, excluded=True)
 
     def merge(self, other: "RowProblems") -> None:
+        """Add the reasons of ``other`` to these."""
         for r in other.reasons:
             self._add(r.reason, r.count, r.examples, r.excluded)
+
+    @classmethod
+    def of(cls, reasons: Iterable[Reason]) -> "RowProblems":
+        """Problems made of reasons read back from a report (a carried ``LOG.ingest.json``)."""
+        out = cls()
+        for r in reasons:
+            out._add(r.reason, r.count, r.examples, r.excluded)
+        return out
 
     @property
     def reasons(self) -> list[Reason]:
@@ -98,13 +107,39 @@ class IngestReport:
     rejected: int
     excluded: int
     reasons: list[Reason]
+    # Things a person should know that lose no row: identical rows within one source, 1C
+    # placeholders («<Объект не найден>»), documents linked to no order... (docs/inputs.md).
+    data_quality: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
-    def build(cls, sources: list[SourceInfo], problems: RowProblems, events: int) -> "IngestReport":
+    def build(cls, sources: list[SourceInfo], problems: RowProblems, events: int, *,
+              data_quality: list[dict[str, Any]] | None = None, warnings: list[str] | None = None) -> "IngestReport":
+        """Add up the sources and the problems; ``rows_used`` is what is left of ``rows_read``."""
         rows_read = sum(s.rows_read for s in sources)
         rows_used = rows_read - problems.rejected - problems.excluded
         return cls(sources, rows_read, rows_used, events, problems.rejected, problems.excluded,
-                   problems.reasons)
+                   problems.reasons, list(data_quality or []), list(warnings or []))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "IngestReport":
+        """Read back what :meth:`to_dict` wrote (``LOG.ingest.json``).
+
+        Raises:
+            KeyError, TypeError, ValueError: ``data`` is not an ingest report.
+        """
+        own = ("file", "kind", "rows_read", "encoding", "columns")
+        sources = [SourceInfo(s["file"], s["kind"], int(s["rows_read"]), s.get("encoding"), dict(s.get("columns") or {}),
+                              {k: v for k, v in s.items() if k not in own}) for s in data["sources"]]
+        reasons = [Reason(r["reason"], int(r["count"]), list(r.get("examples") or []), r.get("kind") == "excluded")
+                   for r in data["reasons"]]
+        return cls(sources, int(data["rows_read"]), int(data["rows_used"]), int(data["events"]), int(data["rejected"]),
+                   int(data["excluded"]), reasons, list(data.get("data_quality") or []), list(data.get("warnings") or []))
+
+    @classmethod
+    def read(cls, path: str | Path) -> "IngestReport":
+        """Read ``LOG.ingest.json``; see :meth:`from_dict`."""
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -153,3 +188,6 @@ class SourceRead:
     frame: Any
     info: SourceInfo
     problems: RowProblems
+    # The report of an ingested log read back (``LOG.parquet`` + ``LOG.parquet.ingest.json``): it
+    # replaces ``info`` and ``problems`` so that the original sources stay accounted for.
+    carried: "IngestReport | None" = None

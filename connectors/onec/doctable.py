@@ -29,7 +29,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "guid": ("уникальныйидентификатор", "ссылкауникальныйидентификатор", "guid", "uuid", "идентификатор"),
     "amount": ("сумма", "суммадокумента", "суммаплатежа", "суммавзаиморасчетов"),
     "status": ("статус", "состояние"),
-    "customer": ("клиент", "партнер", "покупатель", "плательщик", "поставщик", "получатель"),
+    "customer": ("клиент", "партнер", "покупатель", "плательщик", "поставщик", "получатель", "заказчик", "client",
+                 "customer"),
     "counterparty": ("контрагент",),
     "manager": ("менеджер", "ответственный"),
     "author": ("автор",),
@@ -157,7 +158,7 @@ def _kind_from_text(title_rows: list[list[Any]], stem: str) -> tuple[DocumentKin
 
 
 def read_doc_table(path: Path, *, encoding: str | None = None, sep: str | None = None, sheet: str | None = None,
-                   strict: bool = False) -> DocTable:
+                   header_row: int | None = None, strict: bool = False) -> DocTable:
     """Read one export: documents (number, date, kind, amount, status, ...) and their link cells.
 
     Raises:
@@ -166,8 +167,8 @@ def read_doc_table(path: Path, *, encoding: str | None = None, sep: str | None =
     """
     from connectors.tables.layout import read_excel_table, read_text_table
 
-    table = read_excel_table(path, sheet=sheet) if _is_excel(path) else read_text_table(path, encoding=encoding,
-                                                                                         sep=sep)
+    table = (read_excel_table(path, sheet=sheet, header_row=header_row) if _is_excel(path)
+             else read_text_table(path, encoding=encoding, sep=sep, header_row=header_row))
     headers = list(table.frame.columns)
     fields, links = _map_columns(headers)
     if "number" not in fields and "presentation" not in fields:

@@ -64,7 +64,8 @@ def looks_like_onec_documents(path: str | Path) -> bool:
 
 
 def read_onec_documents(paths: list[Path], *, root_kind: str | None = None, encoding: str | None = None,
-                        sep: str | None = None, sheet: str | None = None, strict: bool = False,
+                        sep: str | None = None, sheet: str | None = None, header_row: int | None = None,
+                        keep_unlinked: bool = False, strict: bool = False,
                         progress: bool = False) -> list[SourceRead]:
     """Read document-list exports (one per kind) into events linked into cases; one SourceRead per file.
 
@@ -72,7 +73,11 @@ def read_onec_documents(paths: list[Path], *, root_kind: str | None = None, enco
         paths: the exports, e.g. orders, shipments, payments, returns.
         root_kind: the document kind that starts a case («Заказ клиента», «Счет на оплату клиенту»...);
             by default every Заказ клиента and Заказ поставщику.
-        encoding, sep, sheet: override detection for text files / choose the Excel sheet.
+        encoding, sep, sheet, header_row: override detection for text files / choose the Excel
+            sheet / name the 1-based row with the column names.
+        keep_unlinked: keep documents that lead to no order (advance payments, a shipment without
+            an order) as cases of their own; by default they are excluded with the reason
+            «документ не связан с заказом» and listed under ``details["data_quality"]``.
         strict: raise on the first bad row instead of rejecting it.
         progress: unused (list exports are small); accepted for a uniform interface.
     Returns:
@@ -82,27 +87,86 @@ def read_onec_documents(paths: list[Path], *, root_kind: str | None = None, enco
     Example:
         >>> reads = read_onec_documents([Path("Заказы клиентов.xlsx")])  # doctest: +SKIP
     """
-    return read_documents(paths, root_kind=root_kind, encoding=encoding, sep=sep, sheet=sheet,
-                          strict=strict).reads
+    return read_documents(paths, root_kind=root_kind, encoding=encoding, sep=sep, sheet=sheet, header_row=header_row,
+                          keep_unlinked=keep_unlinked, strict=strict).reads
 
 
 def read_documents(paths: list[str | Path], *, root_kind: str | None = None, encoding: str | None = None,
-                   sep: str | None = None, sheet: str | None = None, strict: bool = False) -> DocumentSet:
-    """Read and link document-list exports; see :func:`read_onec_documents` for the arguments."""
+                   sep: str | None = None, sheet: str | None = None, header_row: int | None = None,
+                   keep_unlinked: bool = True, strict: bool = False) -> DocumentSet:
+    """Read and link document-list exports; see :func:`read_onec_documents` for the arguments.
+
+    Unlike :func:`read_onec_documents`, documents linked to no order are kept by default here
+    (the document set shows every document and link).
+    """
     try:
         roots = root_kinds(root_kind)
     except ValueError as exc:
         raise InputError(f"unknown document kind '{root_kind}' for --root-kind; use e.g. «Заказ клиента», "
                          "«Счет на оплату клиенту», «Заказ поставщику»") from exc
-    tables = [read_doc_table(Path(p), encoding=encoding, sep=sep, sheet=sheet, strict=strict) for p in paths]
+    tables = [read_doc_table(Path(p), encoding=encoding, sep=sep, sheet=sheet, header_row=header_row, strict=strict)
+              for p in paths]
     docs, links, problems = _collect(tables)
     cases = assign_cases(docs, links[links["target"] >= 0], roots)
     membership = cases.membership.merge(docs[["doc", "presentation"]].rename(columns={"doc": "root"}), on="root")
     membership = membership.rename(columns={"presentation": "case"})[["doc", "root", "case"]]
+    unlinked = _unlinked(docs, cases.unlinked, tables, roots)
+    excluded = not keep_unlinked and not root_kind and bool(unlinked)
+    if excluded:
+        membership = membership[~membership["doc"].isin(unlinked)]
     reads = [_events(t, docs, links, membership, problems[i], roots) for i, t in enumerate(tables)]
     if cases.orphans:
         reads[0].info.details["documents_without_root"] = cases.orphans
+    if unlinked:
+        reads[0].info.details["data_quality"] = [unlinked_documents(docs, unlinked, kept=not excluded)]
+        if excluded:
+            _exclude_unlinked(docs, unlinked, tables, problems)
     return DocumentSet(docs, links, membership[["doc", "case"]], reads)
+
+
+UNLINKED = "документ не связан с заказом"
+
+
+def unlinked_documents(docs: pd.DataFrame, unlinked: tuple[int, ...], *, kept: bool) -> dict[str, Any]:
+    """The data-quality item for documents that lead to no order (money before any order, ...).
+
+    Returns:
+        ``{"kind": "unlinked_documents", "count", "kept", "amount", "by_kind": {kind: count},
+        "examples": [{"file", "row", "document", "date", "amount"}]}``.
+    """
+    mine = docs[docs["doc"].isin(unlinked) & docs["loaded"].astype(bool)]
+    amount = pd.to_numeric(mine["amount"], errors="coerce")
+    examples = [{"file": str(r.file), "row": int(r.row), "document": str(r.presentation),
+                 "date": f"{pd.Timestamp(r.date):%Y-%m-%d}", **({"amount": float(a)} if pd.notna(a) else {})}
+                for r, a in zip(mine.head(5).itertuples(), amount.head(5))]
+    return {"kind": "unlinked_documents", "count": int(len(mine)), "kept": kept, "reason": UNLINKED,
+            "amount": float(amount.sum()) if amount.notna().any() else None,
+            "by_kind": {str(k): int(n) for k, n in mine["kind"].value_counts().items()}, "examples": examples}
+
+
+def _unlinked(docs: pd.DataFrame, orphans: tuple[int, ...], tables: list[DocTable],
+              roots: tuple[str, ...]) -> tuple[int, ...]:
+    """Orphans that could have been linked: their file has link columns and orders were read.
+
+    A list exported without any link column cannot tell which order its documents belong to; its
+    documents stay cases of their own (with the warning that says how to export the links).
+    """
+    linkable = {t.file for t in tables if any(k.startswith("link:") for k in t.columns)}
+    has_roots = bool((docs["loaded"].astype(bool) & docs["metadata"].isin(roots)).any())
+    if not has_roots:
+        return ()
+    chosen = docs[docs["doc"].isin(orphans) & docs["file"].isin(linkable)]
+    return tuple(int(d) for d in chosen["doc"])
+
+
+def _exclude_unlinked(docs: pd.DataFrame, unlinked: tuple[int, ...], tables: list[DocTable],
+                      problems: list[RowProblems]) -> None:
+    """Count the rows of unlinked documents as excluded, in the problems of the file each came from."""
+    mine = docs[docs["doc"].isin(unlinked) & docs["loaded"].astype(bool)]
+    for i, table in enumerate(tables):
+        rows = mine[mine["file"] == table.file]
+        examples = [{"file": table.file, "row": int(r.row), "value": str(r.presentation)} for r in rows.head(5).itertuples()]
+        problems[i].exclude(UNLINKED, int(len(rows)), examples)
 
 
 def _collect(tables: list[DocTable]) -> tuple[pd.DataFrame, pd.DataFrame, list[RowProblems]]:
@@ -183,6 +247,11 @@ def _events(table: DocTable, docs: pd.DataFrame, links: pd.DataFrame, membership
         "doc:links": pairs["doc"].map(texts).astype("string"),
         "doc:cases": pairs["doc"].map(membership.groupby("doc").size()).astype("int64"),
     })
+    if "customer" in pairs and pairs["customer"].notna().any():  # CONTRACTS.md §6, and under its own header
+        frame[ev.CLIENT] = pairs["customer"].astype("string")
+        header = table.columns.get("customer") or table.columns.get("counterparty")
+        if header and header not in frame.columns:
+            frame[header] = frame[ev.CLIENT]
     for column in table.attributes:
         frame[column] = pairs[column].to_numpy() if column in pairs else pd.NA
     n_docs = len(mine)

@@ -76,6 +76,7 @@ class Cases:
     membership: pd.DataFrame  # doc, root
     roots: list[int]
     orphans: int  # documents that reach no root of the chosen kinds and head their own chain
+    unlinked: tuple[int, ...] = ()  # those documents' ids
 
 
 def root_kinds(root_kind: str | None) -> tuple[str, ...]:
@@ -115,15 +116,15 @@ def assign_cases(docs: pd.DataFrame, links: pd.DataFrame, roots: tuple[str, ...]
     graph.add_edges_from(zip(links["source"].tolist(), links["target"].tolist()))
     is_root = dict(zip(docs["doc"].tolist(), docs["metadata"].isin(roots).tolist()))
     pairs: list[tuple[int, int]] = []
-    orphans = 0
+    unlinked: list[int] = []
     for doc in docs["doc"].tolist():
         found = _reachable_roots(graph, doc, is_root)
         if not found:
-            orphans += 1
+            unlinked.append(doc)
             found = _chain_tops(graph, doc)
         pairs.extend((doc, r) for r in sorted(found))
     membership = pd.DataFrame(pairs, columns=["doc", "root"])
-    return Cases(membership, sorted(set(membership["root"])), orphans)
+    return Cases(membership, sorted(set(membership["root"])), len(unlinked), tuple(unlinked))
 
 
 def _reachable_roots(graph: object, doc: int, is_root: dict[int, bool]) -> set[int]:

@@ -9,23 +9,34 @@ import re
 
 from miner.errors import ColumnError
 
-FIELDS = ("case", "activity", "timestamp", "resource", "role", "department")
+FIELDS = ("case", "activity", "timestamp", "resource", "role", "department", "client", "entered")
 REQUIRED_FIELDS = ("case", "activity", "timestamp")
 
 # field -> synonyms, most specific first. A header equal to a synonym scores highest, a header
-# that starts with one next, a header that contains one as a word last.
+# that starts with one next, a header that contains one as a word last. The work items and people
+# of every department are here: sales (Сделка), service desk (Обращение, Тикет), design (Задача,
+# Этап, Исполнитель), HR (Вакансия, Рекрутер), approvals (Кто, Согласовал), projects (Проект).
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "case": ("case:concept:name", "case id", "caseid", "case", "номер заказа", "№ заказа", "номер заявки", "№ заявки",
-             "заказ", "заявка", "номер документа", "документ", "номер", "№", "обращение", "тикет", "сделка",
-             "order", "ticket", "request", "id"),
+             "номер обращения", "№ обращения", "номер задачи", "№ задачи", "номер сделки", "заказ", "заявка",
+             "обращение", "тикет", "инцидент", "сделка", "задача", "вакансия", "номер документа", "документ",
+             "договор", "проект", "номер", "№", "order", "ticket", "request", "issue", "incident", "deal",
+             "vacancy", "project", "id"),
     "activity": ("concept:name", "activity", "событие", "операция", "действие", "этап", "статус", "шаг", "стадия",
-                 "event", "task", "step", "status", "stage", "stages", "events", "activities"),
+                 "решение", "event", "task", "step", "status", "stage", "stages", "events", "activities", "action"),
     "timestamp": ("time:timestamp", "timestamp", "дата и время", "дата/время", "дата", "время", "период",
                   "complete timestamp", "end time", "date", "time", "datetime", "dt", "start time"),
     "resource": ("org:resource", "resource", "ответственный", "исполнитель", "автор", "менеджер", "пользователь",
-                 "сотрудник", "кладовщик", "оператор", "user", "users", "employee", "owner", "agent"),
+                 "сотрудник", "кладовщик", "оператор", "рекрутер", "согласовал", "согласующий", "кто", "инженер",
+                 "специалист", "дизайнер", "юрист", "бухгалтер", "user", "users", "employee", "owner", "agent",
+                 "assignee", "recruiter", "approver", "performer"),
     "role": ("org:role", "role", "должность", "роль", "position"),
-    "department": ("org:group", "department", "подразделение", "отдел", "служба", "group", "unit"),
+    "department": ("org:group", "department", "подразделение", "отдел", "служба", "группа", "команда", "group", "unit",
+                   "team"),
+    "client": ("case:client", "клиент", "контрагент", "покупатель", "плательщик", "заказчик", "партнер", "client",
+               "customer", "counterparty", "buyer"),
+    "entered": ("time:entered", "дата ввода", "дата создания", "дата записи", "создан", "создано", "дата регистрации",
+                "entered", "created", "created at", "creation date"),
 }
 OPTION = {f: f"--{f}" for f in FIELDS}
 
@@ -61,12 +72,17 @@ def score(header: str, field: str) -> int:
     return best
 
 
-def guess_columns(headers: list[str], given: dict[str, str | None], *, label: str) -> dict[str, str]:
+def guess_columns(headers: list[str], given: dict[str, str | None], *, label: str,
+                  header_row: int | None = None) -> dict[str, str]:
     """Map fields to headers: the given ones checked, the rest guessed; required ones must be found.
+
+    A header is guessed for the field it names best: «Дата создания» is the entered time, not the
+    event time, as long as another column («Дата») can be the event time.
 
     Raises:
         ColumnError: a given column does not exist, or a required field is missing or ambiguous.
     """
+    where = _header_hint(header_row)
     mapping: dict[str, str] = {}
     lookup = {normalize(h): h for h in headers}
     for field in FIELDS:
@@ -75,27 +91,40 @@ def guess_columns(headers: list[str], given: dict[str, str | None], *, label: st
             real = name if name in headers else lookup.get(normalize(name))
             if real is None:
                 raise ColumnError(f'{label}: no column "{name}" (given with {OPTION[field]}). '
-                                  f"Columns: {', '.join(headers)}.")
+                                  f"Columns: {', '.join(headers)}.{where}")
             mapping[field] = real
     used = set(mapping.values())
     for field in FIELDS:
         if field in mapping:
             continue
-        scored = sorted(((score(h, field), h) for h in headers if h not in used), reverse=True)
-        scored = [(s, h) for s, h in scored if s > 0]
+        scored = sorted(((_own(h, field), score(h, field), h) for h in headers if h not in used), reverse=True)
+        scored = [(o, s, h) for o, s, h in scored if s > 0]
         if not scored:
             continue
-        if field in REQUIRED_FIELDS and len(scored) > 1 and scored[0][0] == scored[1][0]:
-            raise ColumnError(f'{label}: cannot tell which column is the {field}: "{scored[0][1]}" or '
-                              f'"{scored[1][1]}". Pass {OPTION[field]} "<column>".')
-        mapping[field] = scored[0][1]
-        used.add(scored[0][1])
+        if field in REQUIRED_FIELDS and len(scored) > 1 and scored[0][:2] == scored[1][:2]:
+            raise ColumnError(f'{label}: cannot tell which column is the {field}: "{scored[0][2]}" or '
+                              f'"{scored[1][2]}". Pass {OPTION[field]} "<column>".')
+        mapping[field] = scored[0][2]
+        used.add(scored[0][2])
     missing = [f for f in REQUIRED_FIELDS if f not in mapping]
     if missing:
         hints = " ".join(f'{OPTION[f]} "<column>"' for f in missing)
         raise ColumnError(f"{label}: no column looks like the {' and '.join(missing)}. "
-                          f"Columns: {', '.join(headers)}. Pass {hints}.")
+                          f"Columns: {', '.join(headers)}. Pass {hints}.{where}")
     return mapping
+
+
+def _own(header: str, field: str) -> bool:
+    """Whether ``field`` is the one ``header`` names best (ties count for every field tied)."""
+    mine = score(header, field)
+    return mine > 0 and all(score(header, other) <= mine for other in FIELDS if other != field)
+
+
+def _header_hint(header_row: int | None) -> str:
+    if header_row is None or header_row <= 1:  # names in the first row: no other row to suggest
+        return ""
+    return (f" The column names were read from row {header_row}; if they are in another row, pass "
+            "--header-row N (the row number as the spreadsheet shows it).")
 
 
 def describe(mapping: dict[str, str]) -> str:

@@ -15,7 +15,12 @@ from miner import eventlog as E
 from miner.errors import ValueProblemError
 from miner.rejects import RowProblems, SourceInfo, SourceRead
 
-TARGET = {"case": E.CASE, "activity": E.ACTIVITY, "resource": E.RESOURCE, "role": E.ROLE, "department": E.GROUP}
+TARGET = {"case": E.CASE, "activity": E.ACTIVITY, "resource": E.RESOURCE, "role": E.ROLE, "department": E.GROUP,
+          "client": E.CLIENT}
+# Mapped to optional canonical columns and kept under their own names too (the client analyses
+# and pseudonymisation find «Клиент» by its header).
+_COPIED = ("client", "entered")
+ID_LIKE_ACTIVITIES = 1000  # more distinct activities than this: the column probably holds ids
 _TOTAL = re.compile(r"^\s*(итого|всего|total)\b", re.IGNORECASE)
 _LEADING_ZERO = r"^0[0-9]"  # no \\d and no compiled pattern: pandas then stays on pyarrow (RE2)
 
@@ -49,8 +54,8 @@ def _blank(text: pd.Series) -> np.ndarray:
 
 def table_to_events(table: RawTable, *, kind: str, system: str, case: str | None = None,
                     activity: str | None = None, timestamp: str | None = None, resource: str | None = None,
-                    role: str | None = None, department: str | None = None, date_format: str | None = None,
-                    strict: bool = False) -> SourceRead:
+                    role: str | None = None, department: str | None = None, client: str | None = None,
+                    entered: str | None = None, date_format: str | None = None, strict: bool = False) -> SourceRead:
     """Map a table's columns to the event log and read its values; bad rows go to the report.
 
     Rows are checked in this order, each row counted once under its first problem: empty row and
@@ -62,8 +67,8 @@ def table_to_events(table: RawTable, *, kind: str, system: str, case: str | None
     """
     frame = table.frame
     given = {"case": case, "activity": activity, "timestamp": timestamp, "resource": resource, "role": role,
-             "department": department}
-    mapping = guess_columns(list(frame.columns), given, label=table.label)
+             "department": department, "client": client, "entered": entered}
+    mapping = guess_columns(list(frame.columns), given, label=table.label, header_row=table.header_row)
     problems = RowProblems()
     if table.bad_rows:
         bad_values = pd.Series([t[:80] for _, t in table.bad_rows])
@@ -71,12 +76,12 @@ def table_to_events(table: RawTable, *, kind: str, system: str, case: str | None
                 rows=[r for r, _ in table.bad_rows])
     stamp_col = mapping["timestamp"]
     stamps = _combined_stamps(frame, mapping)
-    used = set(mapping.values())
+    used = {c for f, c in mapping.items() if f not in _COPIED}
     # pyarrow's kernels release the GIL: dates and attribute columns run beside the text columns.
     with ThreadPoolExecutor(max_workers=2) as pool:
         dates = pool.submit(parse_datetimes, stamps, date_format)
         attributes = {c: pool.submit(_attribute, frame[c]) for c in frame.columns if c not in used}
-        texts = {f: text_column(frame[col]) for f, col in mapping.items() if f != "timestamp"}
+        texts = {f: text_column(frame[col]) for f, col in mapping.items() if f not in ("timestamp", "entered")}
         attributes = {c: f.result() for c, f in attributes.items()}
     try:
         parsed = dates.result()
@@ -112,10 +117,12 @@ def table_to_events(table: RawTable, *, kind: str, system: str, case: str | None
 
     out = pd.DataFrame({E.CASE: kept(texts["case"]), E.ACTIVITY: kept(texts["activity"]),
                         E.TIMESTAMP: kept(parsed.values)})
-    for field in ("resource", "role", "department"):
+    for field in ("resource", "role", "department", "client"):
         if field in texts:
             values = kept(texts[field])
             out[TARGET[field]] = values.mask(values == "")
+    warnings = _entered(out, frame, mapping, kept, date_format, table)
+    warnings += id_like_warnings(table, mapping, texts)
     provenance = {E.SYSTEM: system, E.FILE: table.file, E.ROW: table.rows[keep]}
     for col, value in provenance.items():  # a re-read canonical CSV keeps its own provenance
         out[col] = kept(frame[col]) if col in frame.columns and col not in mapping.values() else value
@@ -124,9 +131,71 @@ def table_to_events(table: RawTable, *, kind: str, system: str, case: str | None
             out[col] = kept(values)
     if E.ROW in frame.columns:
         out[E.ROW] = pd.to_numeric(out[E.ROW], errors="coerce").fillna(0).astype("int64")
+    details = _details(table, parsed.formats)
+    if warnings:
+        details["warnings"] = warnings
     info = SourceInfo(file=table.file, kind=kind, rows_read=len(frame) + len(table.bad_rows), encoding=table.encoding,
-                      columns=dict(mapping), details=_details(table, parsed.formats))
+                      columns=dict(mapping), details=details)
     return SourceRead(out, info, problems)
+
+
+def _entered(out: pd.DataFrame, frame: pd.DataFrame, mapping: dict[str, str], kept: Any, date_format: str | None,
+             table: RawTable) -> list[str]:
+    """Fill ``time:entered`` from the entered column; a guessed column that holds no dates is dropped."""
+    column = mapping.get("entered")
+    if column is None:
+        return []
+    try:
+        parsed = parse_datetimes(frame[column], date_format)
+    except MixedDateFormats:
+        parsed = None
+    readable = 0 if parsed is None else int((~parsed.empty & ~parsed.bad).sum())
+    if parsed is None or readable < 0.5 * int((~parsed.empty).sum()) or readable == 0:
+        del mapping["entered"]
+        return [f'{table.label}: column "{column}" does not hold dates, so it is not the entry time (time:entered); '
+                "pass --entered COLUMN to name another"]
+    out[E.ENTERED] = kept(parsed.values)
+    return []
+
+
+def id_like_warnings(table: RawTable, mapping: dict[str, str], texts: dict[str, pd.Series]) -> list[str]:
+    """Warn when the activity (or case) column looks like ids, naming the columns that look better.
+
+    Thousands of distinct activities make an unreadable map and a slow report; a case column
+    with a new value on every row makes every case one event.
+    """
+    rows = len(table.frame)
+    out = []
+    acts = int(texts["activity"].nunique()) if rows else 0
+    if acts > ID_LIKE_ACTIVITIES:
+        better = _few_values(table.frame, mapping, rows, high=200)
+        out.append(f'{table.label}: the activity column "{mapping["activity"]}" has {acts} distinct values — it '
+                   f"looks like ids, not steps." + _suggest(better, "activity"))
+    if rows >= 200 and int(texts["case"].nunique()) == rows:
+        better = _few_values(table.frame, mapping, rows, high=rows // 2)
+        out.append(f'{table.label}: the case column "{mapping["case"]}" has a new value on every row, so every case '
+                   "is one event." + _suggest(better, "case"))
+    return out
+
+
+def _few_values(frame: pd.DataFrame, mapping: dict[str, str], rows: int, high: int) -> list[tuple[str, int]]:
+    found = []
+    for column in frame.columns:
+        if column in mapping.values():
+            continue
+        values = text_column(frame[column])
+        distinct = int(values.nunique())
+        if 2 <= distinct <= high and values.notna().sum() >= 0.9 * rows and \
+                not bool(values.dropna().str.match(r"^[\d\s.,:/-]+$").mean() > 0.5):
+            found.append((str(column), distinct))
+    return sorted(found, key=lambda t: t[1])[:3]
+
+
+def _suggest(better: list[tuple[str, int]], field: str) -> str:
+    if not better:
+        return f" Check the column, or pass --{field} COLUMN."
+    listed = ", ".join(f'"{c}" ({n} values)' for c, n in better)
+    return f" Columns that look better: {listed}; pass --{field} \"{better[0][0]}\" to use one."
 
 
 def _service_rows(frame: pd.DataFrame, suspect: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

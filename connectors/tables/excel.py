@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from connectors.tables.layout import password_error, read_excel_table, worksheet_names
 from connectors.tables.events import table_to_events
 from miner.errors import ColumnError, EmptySourceError, FormatError, InputError, UnsafeFileError
-from miner.rejects import SourceRead
+from miner.rejects import RowProblems, SourceInfo, SourceRead
+
+SHEET = "source:sheet"  # the sheet of each event, when a workbook is read from several sheets
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_UNCOMPRESSED = 4 << 30
@@ -71,14 +76,19 @@ def _check_xml_head(path: Path, part: str, head: bytes) -> None:
                               "Re-save the workbook from Excel.")
 
 
-def read_excel(path: str | Path, *, sheet: str | int | None = None, case: str | None = None,
-               activity: str | None = None, timestamp: str | None = None, resource: str | None = None,
-               role: str | None = None, department: str | None = None, date_format: str | None = None,
+def read_excel(path: str | Path, *, sheet: str | int | None = None, header_row: int | None = None,
+               case: str | None = None, activity: str | None = None, timestamp: str | None = None,
+               resource: str | None = None, role: str | None = None, department: str | None = None,
+               client: str | None = None, entered: str | None = None, date_format: str | None = None,
                strict: bool = False) -> SourceRead:
-    """Read one sheet of an XLSX/XLS workbook into events.
+    """Read the event sheets of an XLSX/XLS workbook into events.
 
-    Without ``sheet`` the sheets are tried in order (a cover page or a pivot before the journal
-    is skipped) and the first one that reads as an event table is used.
+    Without ``sheet`` the first sheet that reads as an event table is read (a cover page or a
+    pivot before the journal is skipped), and with it every other sheet with the same columns (a
+    sheet per month or per manager). ``sheet="all"`` reads every sheet that reads as an event
+    table; a name or 1-based number reads that sheet only. Sheets left out are named in the
+    details and in a warning, never dropped silently. When several sheets are read, the column
+    ``source:sheet`` says which sheet each event came from.
 
     Example:
         >>> read_excel("warehouse.xlsx", sheet="Журнал отгрузок").info.columns  # doctest: +SKIP
@@ -86,17 +96,71 @@ def read_excel(path: str | Path, *, sheet: str | int | None = None, case: str | 
     path = Path(path)
     check_workbook(path)
     mapping = dict(case=case, activity=activity, timestamp=timestamp, resource=resource, role=role,
-                   department=department, date_format=date_format, strict=strict)
-    candidates = [sheet] if sheet is not None else worksheet_names(path) or [None]
+                   department=department, client=client, entered=entered, date_format=date_format, strict=strict)
+    if sheet is not None and str(sheet).casefold() != "all":
+        return table_to_events(read_excel_table(path, sheet=sheet, header_row=header_row), kind="excel",
+                               system="Excel", **mapping)
+    names = worksheet_names(path) or [None]
+    read, left_out = _read_sheets(path, names, header_row, mapping, every=sheet is not None)
+    if left_out:
+        read.info.details["sheets_left_out"] = [{"sheet": n, "why": why} for n, why in left_out.items()]
+    worth = {n: why for n, why in left_out.items() if why != "empty"}  # an empty sheet loses nothing
+    if worth:
+        listed = "; ".join(f'"{n}" ({why})' for n, why in worth.items())
+        read.info.details.setdefault("warnings", []).append(
+                f"{path.name}: sheets left out: {listed}. Pass --sheet NAME to read one of them, "
+                "or --sheet all for every sheet that reads as an event table.")
+    return read
+
+
+def _read_sheets(path: Path, names: list[str | None], header_row: int | None, mapping: dict[str, Any],
+                 every: bool) -> tuple[SourceRead, dict[str, str]]:
+    """Read the sheets that qualify; return one read for them all and the others with the reason."""
+    reads: list[tuple[str, SourceRead]] = []
+    left_out: dict[str, str] = {}
     first_error: InputError | None = None
-    for name in candidates:  # without --sheet: the first sheet that reads as an event table
+    base: list[str] | None = None
+    for name in names:
         try:
-            table = read_excel_table(path, sheet=name)
-            return table_to_events(table, kind="excel", system="Excel", **mapping)
+            table = read_excel_table(path, sheet=name, header_row=header_row)
+            read = table_to_events(table, kind="excel", system="Excel", **mapping)
+            if base is not None and not every and sorted(table.frame.columns) != base:
+                left_out[str(name)] = "an event table with other columns"
+                continue
         except (ColumnError, EmptySourceError, FormatError) as exc:  # not an event table: try the next
-            if sheet is not None or len(candidates) == 1:
+            if len(names) == 1:
                 raise
             first_error = first_error or exc
-    listed = ", ".join(f'"{n}"' for n in candidates)
-    raise type(first_error)(f"{first_error} No sheet of {listed} reads as an event table; "
-                            "pass --sheet and the column options.") from first_error
+            left_out[str(name)] = "empty" if isinstance(exc, EmptySourceError) else "not an event table"
+            continue
+        base = base if base is not None else sorted(table.frame.columns)
+        reads.append((str(table.sheet), read))
+    if not reads:
+        assert first_error is not None
+        listed = ", ".join(f'"{n}"' for n in names)
+        raise type(first_error)(f"{first_error} No sheet of {listed} reads as an event table; "
+                                "pass --sheet and the column options.") from first_error
+    return _combined(reads), left_out
+
+
+def _combined(reads: list[tuple[str, SourceRead]]) -> SourceRead:
+    """One read of several sheets: events concatenated with their sheet, problems located by sheet."""
+    if len(reads) == 1:
+        return reads[0][1]
+    problems = RowProblems()
+    for sheet, read in reads:
+        for reason in read.problems.reasons:
+            for example in reason.examples:
+                example["sheet"] = sheet
+        problems.merge(read.problems)
+    frame = pd.concat([r.frame.assign(**{SHEET: sheet}) for sheet, r in reads], ignore_index=True, sort=False)
+    first = reads[0][1].info
+    details = dict(first.details)
+    details["sheets"] = [sheet for sheet, _ in reads]
+    details["sheet"] = ", ".join(details["sheets"])
+    warnings = [w for _, r in reads for w in r.info.details.get("warnings", [])]
+    if warnings:
+        details["warnings"] = warnings
+    info = SourceInfo(file=first.file, kind="excel", rows_read=sum(r.info.rows_read for _, r in reads),
+                      encoding=first.encoding, columns=first.columns, details=details)
+    return SourceRead(frame, info, problems)

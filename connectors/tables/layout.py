@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from connectors.tables.encoding import (decode_sample, detect_encoding, detect_s
 from miner.errors import EmptySourceError, FormatError, InputError
 
 HEADER_SCAN_ROWS = 60
+BIG_BLOCK = 1 << 28  # pyarrow block for tables with cells over 1 MB (a pasted document, a log dump)
 _DATA_LIKE = re.compile(r"^[\d\s.,:/\-+\u00a0]+$")
 
 
@@ -76,9 +78,17 @@ def find_header(rows: list[list[Any]]) -> int:
     if width == 0:
         raise EmptySourceError("no data: the first rows are empty")
     need = max(2, -(-width // 2)) if width > 1 else 1
+
+    def labels(row: list[Any]) -> int:
+        count = sum(1 for v in row if _is_text_label(v))
+        return count if count >= need and count == filled(row) else 0
+
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        labels = sum(1 for v in row if _is_text_label(v))
-        if labels >= need and labels == filled(row):
+        if labels(row):
+            # A group-header row («Заказ» over two columns, «Отгрузка» over three) sits above the
+            # real header, which names more columns: take the fuller row below.
+            while i + 1 < len(rows) and labels(rows[i + 1]) > labels(rows[i]) and labels(rows[i]) < width:
+                i += 1
             return i
     raise FormatError("no header row found in the first rows (a row of column names above the data). "
                       "Add a header row, or remove title rows above it.")
@@ -99,18 +109,44 @@ def _unique(names: list[Any]) -> list[str]:
     return out
 
 
-def read_text_table(path: Path, *, encoding: str | None = None, sep: str | None = None) -> RawTable:
-    """Read a CSV/TXT table (UTF-8, UTF-8 with BOM, windows-1251; ``;``, tab or ``,``)."""
+def given_header(rows: list[list[Any]], header_row: int, label: str) -> int:
+    """The 0-based index of the header row the user named (1-based, as the spreadsheet shows it)."""
+    if header_row < 1 or header_row > len(rows):
+        raise FormatError(f"{label}: --header-row {header_row} is outside the table's first {len(rows)} rows. "
+                          "Give the row number as the spreadsheet shows it.")
+    if not any(v is not None and str(v).strip() for v in rows[header_row - 1]):
+        raise FormatError(f"{label}: row {header_row} (--header-row) is empty. Give the row with the column names.")
+    return header_row - 1
+
+
+def _head(text: str, delimiter: str, label: str) -> list[list[str]]:
+    """The first records of a text table; a huge cell is read, not refused by the csv module's field limit."""
+    csv.field_size_limit(1 << 30)
+    try:
+        return list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), HEADER_SCAN_ROWS))
+    except csv.Error as exc:
+        raise FormatError(f"{label}: the table is broken near its start ({exc}). Check quotes and separators, "
+                          "or pass --sep.") from exc
+
+
+def read_text_table(path: Path, *, encoding: str | None = None, sep: str | None = None,
+                    header_row: int | None = None) -> RawTable:
+    """Read a CSV/TXT table (UTF-8, UTF-8 with BOM, windows-1251; ``;``, tab or ``,``).
+
+    ``header_row`` (1-based) names the row with the column names when guessing it fails.
+    """
     enc = normalize_encoding(encoding) if encoding else detect_encoding(path)
     sample = decode_sample(path, enc)
     if not sample.strip():
         raise EmptySourceError(f"{path.name}: the file is empty. Export the data again.")
     delimiter = detect_separator(sample, sep)
-    head_rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))[:HEADER_SCAN_ROWS]
+    head_rows = _head(sample, delimiter, path.name)
     try:
-        h = find_header(head_rows)
+        h = given_header(head_rows, header_row, path.name) if header_row else find_header(head_rows)
     except (FormatError, EmptySourceError) as exc:
-        raise type(exc)(f"{path.name}: {exc}") from exc
+        if header_row:
+            raise
+        raise type(exc)(f"{path.name}: {exc} Or pass --header-row N.") from exc
     # The header's line number, counting physical lines (quoted cells may span lines above it).
     header_line = _physical_line(sample, delimiter, h)
     frame, rows, bad = _read_arrow_csv(path, enc, delimiter, header_line, h)
@@ -136,20 +172,27 @@ def _read_arrow_csv(path: Path, enc: str, delimiter: str, skip: int,
         bad.append((getattr(row, "number", None), getattr(row, "text", "")))
         return "skip"
 
-    def read(threads: bool) -> "pa.Table":
+    def read(threads: bool, block: int | None = None) -> "pa.Table":
         return pcsv.read_csv(
             pa.input_stream(str(path), compression="detect" if path.suffix.lower() == ".gz" else None),
-            read_options=pcsv.ReadOptions(encoding=enc, skip_rows=skip, use_threads=threads),
+            read_options=pcsv.ReadOptions(encoding=enc, skip_rows=skip, use_threads=threads,
+                                          **({"block_size": block} if block else {})),
             parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
                                             invalid_row_handler=on_invalid),
             convert_options=pcsv.ConvertOptions(strings_can_be_null=False, quoted_strings_can_be_null=False,
                                                 column_types=_all_text(path, enc, delimiter, skip)))
 
     try:
-        table = read(True)
+        try:
+            table = read(True)
+        except pa.ArrowInvalid as exc:  # a cell longer than a block (1 MB): read with blocks that hold it
+            if "straddl" not in str(exc):
+                raise
+            bad.clear()
+            table = read(True, block=BIG_BLOCK)
         if bad:  # re-read single-threaded: only then does pyarrow tell the row numbers
             bad.clear()
-            table = read(False)
+            table = read(False, block=BIG_BLOCK)
     except pa.ArrowInvalid as exc:
         raise FormatError(f"{path.name}: the table is broken ({_arrow_detail(exc)}). "
                           "Check quotes and separators, or pass --sep.") from exc
@@ -172,6 +215,7 @@ def _all_text(path: Path, enc: str, delimiter: str, skip: int) -> dict[str, obje
 
     with open_bytes(path) as fh:
         lines = fh.read(1 << 16).decode(enc, errors="replace").splitlines()
+    csv.field_size_limit(1 << 30)
     header = next(csv.reader([lines[skip]], delimiter=delimiter)) if len(lines) > skip else []
     return {name: pa.string() for name in header}
 
@@ -256,15 +300,18 @@ def _pick_sheet(path: Path, names: list[str], sheet: str | int | None) -> str:
     raise InputError(f'{path.name}: no sheet "{sheet}". The workbook has: {listed}. Pass --sheet with one of them.')
 
 
-def read_excel_table(path: Path, *, sheet: str | int | None = None) -> RawTable:
-    """Read an XLSX/XLS sheet, finding the header row and filling merged header cells."""
+def read_excel_table(path: Path, *, sheet: str | int | None = None, header_row: int | None = None) -> RawTable:
+    """Read an XLSX/XLS sheet, finding the header row (or taking ``header_row``) and filling merged header cells."""
     name, rows, merged = sheet_rows(path, sheet)
     if not any(any(str(v).strip() for v in r) for r in rows):
         raise EmptySourceError(f'{path.name}, лист "{name}": the sheet is empty. Choose another with --sheet.')
+    label = f'{path.name}, лист "{name}"'
     try:
-        h = find_header(rows)
+        h = given_header(rows, header_row, label) if header_row else find_header(rows)
     except (FormatError, EmptySourceError) as exc:
-        raise type(exc)(f'{path.name}, лист "{name}": {exc}') from exc
+        if header_row:
+            raise
+        raise type(exc)(f"{label}: {exc} Or pass --header-row N.") from exc
     header = list(rows[h])
     for (r0, c0), (r1, c1) in merged:  # a merged header cell names every column it spans
         if r0 <= h <= r1 and c0 < len(header):

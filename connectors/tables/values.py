@@ -23,7 +23,11 @@ RU_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d.%m.%y %H:%M
 ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
 DMY_SLASH = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 MDY_SLASH = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y")
-FAMILIES = {"dd.mm.yyyy": RU_FORMATS, "yyyy-mm-dd": ISO_FORMATS, "dd/mm/yyyy": DMY_SLASH, "mm/dd/yyyy": MDY_SLASH}
+YMD_SLASH = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d")  # «2014/10/22 11:15:41.000» in public logs
+FAMILIES = {"dd.mm.yyyy": RU_FORMATS, "yyyy-mm-dd": ISO_FORMATS, "yyyy/mm/dd": YMD_SLASH, "dd/mm/yyyy": DMY_SLASH,
+            "mm/dd/yyyy": MDY_SLASH}
+# Fractions of a second after hh:mm:ss; pyarrow's strptime reads none, so they are parsed apart.
+_FRACTION = r"^(?P<base>.*\d:\d\d:\d\d)[.,](?P<frac>\d{1,9})$"
 EXCEL_EPOCH = np.datetime64("1899-12-30")
 _SERIAL_RANGE = (20000.0, 80000.0)  # 1954..2119: a bare number in this range in a date column
 
@@ -99,13 +103,43 @@ def parse_datetimes(series: pd.Series, date_format: str | None = None) -> Parsed
     empty = empty_arr.to_numpy(zero_copy_only=False) & out.isna().to_numpy()
     todo = arr.to_pandas().set_axis(text.index)[~empty_arr.to_numpy(zero_copy_only=False)]
     todo = _serials(todo, out, formats)
+    todo, fraction = _split_fraction(todo)
     if date_format:
         out[todo.index] = _reject_rollover(todo, _strptime(todo, date_format), _family_of(date_format), date_format)
         formats.append(date_format)
     elif len(todo):
         _parse_families(todo, out, formats)
+    if fraction is not None:
+        out[fraction.index] = out[fraction.index] + fraction
     bad = out.isna().to_numpy() & ~empty
     return ParsedDates(out, bad, empty, tuple(formats))
+
+
+def _split_fraction(todo: pd.Series) -> tuple[pd.Series, pd.Series | None]:
+    """Cut «.000» after the seconds off; return the rest and the fractions (as timedeltas) cut."""
+    if todo.empty:
+        return todo, None
+    import pyarrow.compute as pc
+
+    arr = arrow_text(todo)
+    hit = pc.fill_null(pc.match_substring_regex(arr, _FRACTION), False).to_numpy(zero_copy_only=False)
+    if not hit.any():
+        return todo, None
+    parts = pc.extract_regex(arr.filter(pa_mask(hit)), _FRACTION)
+    base = pc.struct_field(parts, [0]).to_pandas()
+    digits = pc.struct_field(parts, [1]).to_pandas()
+    index = todo.index[hit]
+    nanos = digits.str.ljust(9, "0").astype("int64").to_numpy()
+    todo = todo.copy()
+    todo[index] = base.to_numpy()
+    return todo, pd.Series(pd.to_timedelta(nanos, unit="ns"), index=index)
+
+
+def pa_mask(mask: np.ndarray) -> "pa.Array":
+    """A numpy boolean mask as a pyarrow array (to filter pyarrow arrays)."""
+    import pyarrow as pa
+
+    return pa.array(mask)
 
 
 def _typed_cells(series: pd.Series, out: pd.Series, formats: list[str]) -> pd.Series:
@@ -153,7 +187,7 @@ def _parse_families(todo: pd.Series, out: pd.Series, formats: list[str]) -> None
     """Try each format family on what is still unparsed; refuse dd/mm mixed with mm/dd."""
     used: dict[str, int] = {}
     rest = todo
-    for family in ("dd.mm.yyyy", "yyyy-mm-dd", "dd/mm/yyyy", "mm/dd/yyyy"):
+    for family in ("dd.mm.yyyy", "yyyy-mm-dd", "yyyy/mm/dd", "dd/mm/yyyy", "mm/dd/yyyy"):
         for fmt in FAMILIES[family]:
             if rest.empty:
                 break
@@ -174,6 +208,7 @@ def _parse_families(todo: pd.Series, out: pd.Series, formats: list[str]) -> None
 # pyarrow's strptime rolls impossible dates over ("31.02.2026" -> 03.03.2026). A rolled-over
 # date lands on day 1-3 of the next month, so only those are re-checked against the text.
 _DAY_MONTH = {"dd.mm.yyyy": (r"^(\d{1,2})\.(\d{1,2})\.", 1, 2), "yyyy-mm-dd": (r"^\d{4}-(\d{1,2})-(\d{1,2})", 2, 1),
+              "yyyy/mm/dd": (r"^\d{4}/(\d{1,2})/(\d{1,2})", 2, 1),
               "dd/mm/yyyy": (r"^(\d{1,2})/(\d{1,2})/", 1, 2), "mm/dd/yyyy": (r"^(\d{1,2})/(\d{1,2})/", 2, 1)}
 
 

@@ -5,11 +5,10 @@ imported lazily, by kind, through :mod:`connectors.registry`.
 """
 from __future__ import annotations
 
-import inspect
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
@@ -17,7 +16,10 @@ from miner import eventlog as E
 from miner.errors import InputError
 from miner.prepared import PreparedLog, source_names
 from miner.progress import ticking
-from miner.rejects import IngestReport, RowProblems, SourceInfo, SourceRead
+from miner.rejects import IngestReport, RowProblems, SourceRead
+
+if TYPE_CHECKING:
+    from connectors.options import ReadOptions
 
 log = logging.getLogger("miner")
 
@@ -48,69 +50,70 @@ def _as_list(sources: PathLike | Sequence[PathLike]) -> list[Path]:
     return [Path(s) for s in sources]
 
 
-def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = None, *, kind: str | None = None,
-           system: str | None = None, progress: bool = False, **options: Any) -> IngestResult:
+def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = None, *, progress: bool = False,
+           options: ReadOptions | None = None, **keywords: Any) -> IngestResult:
     """Read ``sources`` into one canonical event log; write it and its report if ``output`` is given.
 
     Args:
-        sources: files (CSV/TXT, XLSX/XLS, XES, parquet, 1C journal or document lists, bank statements).
+        sources: files (CSV/TXT, XLSX/XLS, XES, parquet, 1C journal or document lists, bank
+            statements) or folders of them.
         output: ``.parquet``, ``.csv`` or ``.xes``; the report goes to ``output + ".ingest.json"``.
-        kind: force the source kind for all files (see ``connectors.KINDS``); detected when None.
-        system: value of ``source:system`` for these sources (default: by kind, "1C" for files named *1c*).
         progress: show progress on stderr while reading (only when it is a terminal).
-        **options: column mapping (``case``, ``activity``, ``timestamp``, ``resource``, ``role``,
-            ``department``), ``encoding``, ``sep``, ``date_format``, ``sheet``, ``strict`` and
-            connector options (``tz``, ``case_notion``...); each reader takes those it knows.
+        options: a :class:`connectors.options.ReadOptions`; keywords given beside it win.
+        **keywords: any field of ``ReadOptions``: the column mapping (``case``, ``activity``,
+            ``timestamp``, ``resource``, ``role``, ``department``, ``client``, ``entered``; a name,
+            or ``{file: column}`` per source), ``kind``, ``system``, ``encoding``, ``sep``,
+            ``date_format``, ``sheet``, ``header_row``, ``strict`` and the 1C options.
     Returns:
         IngestResult with ``.log`` (DataFrame) and ``.report`` (IngestReport).
     Raises:
+        UnknownOptionError: a keyword is no read option (the message suggests the close one).
         InputError: a source cannot be read; the message names file, row and column.
     Example:
         >>> result = ingest(["sample_data/sales_1c.csv", "sample_data/warehouse.xlsx"])  # doctest: +SKIP
         >>> result.report.rows_read == result.report.rows_used + result.report.rejected + result.report.excluded
         True
     """
-    from connectors.registry import MULTI_FILE_KINDS, call_with_known, detect_kind, reader_for
+    from connectors.options import ReadOptions
+    from miner.ingestion.duplicates import drop_duplicates, identical_rows
+    from miner.ingestion.quality import fill_case_client, onec_placeholders
+    from miner.ingestion.sources import check_sources, expand, infos, read_sources
 
+    opts = ReadOptions.build(options, **keywords)
     paths = _as_list(sources)
-    if not paths:
-        raise InputError("no sources given")
-    kinds = {p: kind or detect_kind(p) for p in paths}
-    reads: list[SourceRead] = []
-    grouped: dict[str, list[Path]] = {}
-    for p in paths:
-        grouped.setdefault(kinds[p], []).append(p)
-    for k, group in grouped.items():
-        reader = reader_for(k)
-        own_bar = "progress" in inspect.signature(reader).parameters  # the 1C readers count records
-        calls = [group] if k in MULTI_FILE_KINDS else [[p] for p in group]
-        for files in calls:
-            target = files if k in MULTI_FILE_KINDS else files[0]
-            label = ", ".join(f.name for f in files)
-            with ticking(f"{label}: reading", enabled=progress and not own_bar):
-                read = call_with_known(reader, target, progress=progress, **options)
-            for r in read if isinstance(read, list) else [read]:
-                reads.append(r)
-                log.info("%s: %s; %s", r.info.file, r.info.kind, _mapping_line(r.info))
-    reads = _join_journal(reads, options)
-    if system:
+    check_sources(paths)
+    notes: list[str] = []
+    reads = read_sources(expand(paths, opts.kind), opts, progress, notes)
+    reads = _join_journal(reads)
+    if opts.system:
         for r in reads:
-            r.frame[E.SYSTEM] = system
+            r.frame[E.SYSTEM] = opts.system
     else:
         _name_1c_exports(reads)
+    quality = [item for r in reads if r.carried is not None for item in r.carried.data_quality]
+    quality += [item for r in reads for item in r.info.details.pop("data_quality", [])]
+    notes += [n for r in reads if r.carried is not None for n in r.carried.warnings if n not in notes]
+    same = identical_rows(reads)
+    if len(reads) > 1:
+        drop_duplicates(reads)
+    quality += [same] if same else []
     problems = RowProblems()
     for r in reads:
         problems.merge(r.problems)
+    sources_read = [info for r in reads for info in infos(r)]
     frames = [r.frame for r in reads]
     for r in reads:  # the log below owns the events now; drop the other references to them
         r.frame = None
     frame = pd.concat(frames, ignore_index=True, sort=False) if len(frames) > 1 else frames[0]
     frames.clear()
+    quality += onec_placeholders(frame)
+    fill_case_client(frame)
     holder = [frame]
     del frame
     with ticking("sorting events", enabled=progress):
         canonical = E.finalize_owned(holder)
-    report = IngestReport.build([r.info for r in reads], problems, events=len(canonical))
+    report = IngestReport.build(sources_read, problems, events=len(canonical), data_quality=_merged(quality),
+                                warnings=notes)
     out_path = None
     if output is not None:
         with ticking(f"writing {Path(output).name}", enabled=progress):
@@ -119,12 +122,21 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
     return IngestResult(canonical, report, out_path)
 
 
-def _mapping_line(info: SourceInfo) -> str:
-    from connectors.tables.columns import describe
-
-    if not info.columns or info.kind not in ("csv", "excel"):
-        return f"{info.rows_read} rows"
-    return f"columns: {describe(info.columns)} (correct with --case/--activity/--timestamp/...)"
+def _merged(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One data-quality item per kind: counts added, examples kept up to five."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        if item["kind"] not in out:
+            out[item["kind"]] = {k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v)
+                                 for k, v in item.items()}
+            continue
+        have = out[item["kind"]]
+        have["count"] += item["count"]
+        for key in ("files", "columns"):
+            for name, n in item.get(key, {}).items():
+                have.setdefault(key, {})[name] = have.get(key, {}).get(name, 0) + n
+        have["examples"] = (have.get("examples", []) + item.get("examples", []))[:5]
+    return list(out.values())
 
 
 def _name_1c_exports(reads: list[SourceRead]) -> None:
@@ -135,7 +147,7 @@ def _name_1c_exports(reads: list[SourceRead]) -> None:
             r.frame[E.SYSTEM] = "1C"
 
 
-def _join_journal(reads: list[SourceRead], options: dict[str, Any]) -> list[SourceRead]:
+def _join_journal(reads: list[SourceRead]) -> list[SourceRead]:
     """Enrich 1C document events with journal entry times when both kinds were given."""
     docs = [r for r in reads if r.info.kind == "onec-documents"]
     journal = [r for r in reads if r.info.kind == "onec-journal"]
@@ -147,6 +159,9 @@ def _join_journal(reads: list[SourceRead], options: dict[str, Any]) -> list[Sour
         return reads
     joined = join_journal(pd.concat([d.frame for d in docs], ignore_index=True),
                           pd.concat([j.frame for j in journal], ignore_index=True))
+    if "onec:entered" in joined.columns:  # when the record was really entered (CONTRACTS.md §6)
+        entered = joined["onec:entered"]
+        joined[E.ENTERED] = entered if E.ENTERED not in joined.columns else joined[E.ENTERED].fillna(entered)
     docs[0].frame = joined
     for d in docs[1:]:
         d.frame = d.frame.iloc[0:0]
@@ -168,7 +183,7 @@ def prepare_log(source: PathLike | Sequence[PathLike] | pd.DataFrame | IngestRes
     if isinstance(source, IngestResult):
         return PreparedLog(source.log, source.report, source_names(source.log))
     if isinstance(source, pd.DataFrame):
-        frame = read_log(source)
+        frame = read_log(source, **options)
         return PreparedLog(frame, None, source_names(frame))
     result = ingest(source, **options)
     return PreparedLog(result.log, result.report, source_names(result.log))
@@ -183,17 +198,25 @@ def read_log(source: PathLike | Sequence[PathLike] | pd.DataFrame | IngestResult
     Example:
         >>> log = read_log("orders.parquet")  # doctest: +SKIP
     """
-    if isinstance(source, IngestResult):
-        return source.log
-    if isinstance(source, PreparedLog):
-        return source.frame
+    if isinstance(source, (IngestResult, PreparedLog)):
+        _check_options(options)
+        return source.log if isinstance(source, IngestResult) else source.frame
     if isinstance(source, pd.DataFrame):
+        _check_options(options)
         missing = [c for c in E.REQUIRED if c not in source.columns]
         if missing:
             raise InputError(f"the DataFrame lacks the columns {missing}; build it with "
                              "miner.read_log or miner.eventlog.finalize")
         return source if _is_final(source) else E.finalize(source)
     return ingest(source, **options).log
+
+
+def _check_options(options: dict[str, Any]) -> None:
+    """A misspelt option is an error even where there is nothing left to read."""
+    if options:
+        from connectors.options import ReadOptions
+
+        ReadOptions.build(**options)
 
 
 def _is_final(frame: pd.DataFrame) -> bool:
