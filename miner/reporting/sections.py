@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from miner import eventlog as E
-from miner.discovery.dfg import CodedLog, Variants
+from miner.discovery.coding import _distinct
+from miner.discovery.dfg import CodedLog, Variants, activity_case_counts
 
 TOP_VARIANTS = 10
 TOP_ACTIVITIES = 25
@@ -103,8 +104,11 @@ def _example(example: dict[str, Any]) -> str:
     return text
 
 
-def real_process(coded: CodedLog, found: Variants, *, top: int = TOP_VARIANTS) -> RealProcess:
+def real_process(coded: CodedLog, found: Variants, *, top: int = TOP_VARIANTS,
+                 cases: np.ndarray | None = None) -> RealProcess:
     """Return section 2's tables: top variants with shares, activities, case durations.
+
+    ``cases`` (cases per activity code, a PreparedLog's ``dfg.activity_cases``) is reused when given.
 
     Example:
         >>> r = real_process(encode(log), variants(encode(log)))  # doctest: +SKIP
@@ -117,8 +121,7 @@ def real_process(coded: CodedLog, found: Variants, *, top: int = TOP_VARIANTS) -
     variants_table = pd.DataFrame(rows, columns=["rank", "cases", "share", "steps", "variant"])
     durations = case_durations(coded)
     events = np.bincount(coded.codes, minlength=coded.n_activities)
-    keys = np.unique(coded.case_index * np.int64(max(coded.n_activities, 1)) + coded.codes)
-    cases = np.bincount(keys % max(coded.n_activities, 1), minlength=coded.n_activities)
+    cases = activity_case_counts(coded) if cases is None else cases
     acts = pd.DataFrame({"activity": list(coded.activities), "events": events, "cases": cases,
                          "case_share": cases / n})
     acts = acts.sort_values(["events", "activity"], ascending=[False, True], kind="stable").reset_index(drop=True)
@@ -136,7 +139,7 @@ def case_durations(coded: CodedLog) -> np.ndarray:
 def case_rework(coded: CodedLog) -> np.ndarray:
     """Return, per case, whether some activity occurs in it more than once."""
     n = np.int64(max(coded.n_activities, 1))
-    keys = np.unique(coded.case_index * n + coded.codes)
+    keys = _distinct(coded.case_index * n + coded.codes)
     distinct = np.bincount(keys // n, minlength=coded.n_cases)
     return distinct < coded.case_lengths
 
