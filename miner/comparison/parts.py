@@ -102,8 +102,9 @@ class Context:
         for col in (primary, E.RESOURCE):
             if col not in self.log.columns or not self.log[col].notna().any():
                 continue
-            values = self.log[col].to_numpy()[self.coded.rows]
-            codes, names = pd.factorize(values)
+            # factorise the column as stored (no Python string per event), then put it in event order
+            codes, names = pd.factorize(self.log[col])
+            codes = codes[self.coded.rows]
             if col == E.RESOURCE and not {normalize(n) for n in names} & {normalize(w) for w in wanted}:
                 return None
             return codes.astype(np.int64), np.asarray(names, dtype=object)

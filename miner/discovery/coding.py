@@ -169,8 +169,21 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
     return ordered[fresh]
 
 
+# a cases x activities table of flags up to this many cells (bytes); a sort beyond it
+_DENSE_CELLS = 200_000_000
+
+
 def activity_case_counts(coded: CodedLog) -> np.ndarray:
-    """Return, per activity, the number of cases that contain it at least once."""
+    """Return, per activity, the number of cases that contain it at least once.
+
+    This is the one way cases per activity are counted (a PreparedLog keeps the result as
+    ``activity_cases``). Flags in a cases x activities table take one pass over the events; a
+    sort of (case, activity) keys is used only where that table would be too big.
+    """
     n = max(coded.n_activities, 1)
+    if coded.n_cases * n <= _DENSE_CELLS:
+        seen = np.zeros(coded.n_cases * n, dtype=bool)
+        seen[coded.case_index * np.int64(n) + coded.codes] = True
+        return seen.reshape(coded.n_cases, n).sum(axis=0, dtype=np.int64)[:coded.n_activities]
     keys = _distinct(coded.case_index * np.int64(n) + coded.codes)
     return np.bincount(keys % n, minlength=coded.n_activities)

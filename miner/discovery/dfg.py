@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from miner.discovery.coding import CodedLog, _distinct, activity_case_counts, encode
+from miner.discovery.coding import _DENSE_CELLS, CodedLog, _distinct, activity_case_counts, encode
 
 __all__ = ["CodedLog", "DirectlyFollows", "Variants", "activity_case_counts", "directly_follows",
            "edge_durations", "encode", "variants"]
@@ -150,8 +150,7 @@ def directly_follows(coded: CodedLog, *, durations: bool = True) -> DirectlyFoll
     if n * n > _DENSE_PAIRS:
         counts = np.bincount(slot, minlength=edge_ids.size)
     # distinct cases per edge: unique (case, edge slot) keys
-    keys = _distinct(coded.case_index[first] * np.int64(max(edge_ids.size, 1)) + slot)
-    edge_cases = np.bincount(keys % max(edge_ids.size, 1), minlength=edge_ids.size)
+    edge_cases = _cases_per_slot(coded.case_index[first], slot, coded.n_cases, edge_ids.size)
     median = np.full(edge_ids.size, np.nan)
     mean = np.full(edge_ids.size, np.nan)
     if durations and pairs.size:
@@ -176,6 +175,17 @@ def directly_follows(coded: CodedLog, *, durations: bool = True) -> DirectlyFoll
         n_cases=coded.n_cases,
         n_events=coded.n_events,
     )
+
+
+def _cases_per_slot(cases: np.ndarray, slot: np.ndarray, n_cases: int, n_slots: int) -> np.ndarray:
+    """Return, per slot, the number of distinct cases among the (case, slot) pairs."""
+    width = max(n_slots, 1)
+    if n_cases * width <= _DENSE_CELLS:
+        seen = np.zeros(n_cases * width, dtype=bool)
+        seen[cases * np.int64(width) + slot] = True
+        return seen.reshape(n_cases, width).sum(axis=0, dtype=np.int64)[:n_slots]
+    keys = _distinct(cases * np.int64(width) + slot)
+    return np.bincount(keys % width, minlength=n_slots)
 
 
 def _sorted_within_groups(groups: np.ndarray, nanos: np.ndarray, n_groups: int) -> np.ndarray:

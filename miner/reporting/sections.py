@@ -6,6 +6,7 @@ into Russian or English tables and sentences. Everything is computed on the code
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,10 +148,23 @@ def case_rework(coded: CodedLog) -> np.ndarray:
 def event_values(log: pd.DataFrame, coded: CodedLog, column: str) -> pd.Categorical:
     """Return ``column`` of ``log`` in the coded event order, as a Categorical (NaN for missing).
 
-    Categorical codes keep a million text values cheap: no Python string per event.
+    Categorical codes keep a million text values cheap: no Python string per event. The result
+    is computed once per log and column.
     """
-    codes, uniques = pd.factorize(log[column])
-    return pd.Categorical.from_codes(codes[coded.rows], categories=pd.Index(np.asarray(uniques, dtype=object)))
+    cache = _VALUES.setdefault(coded, {})
+    key = (id(log), column)
+    if key not in cache or cache[key][0] is not log:
+        codes, uniques = pd.factorize(log[column])
+        cache[key] = (log, pd.Categorical.from_codes(
+            codes[coded.rows], categories=pd.Index(np.asarray(uniques, dtype=object))))
+    return cache[key][1]
+
+
+# coded log -> (frame id, column) -> (the frame, its values in coded order): the sections of one
+# report ask for the same columns several times, and factorising 10^7 texts takes a second each.
+# Entries go with their coded log.
+_VALUES: weakref.WeakKeyDictionary[CodedLog, dict[tuple[int, str], tuple[pd.DataFrame, pd.Categorical]]] = \
+    weakref.WeakKeyDictionary()
 
 
 def event_activities(coded: CodedLog) -> pd.Categorical:

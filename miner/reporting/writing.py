@@ -218,7 +218,34 @@ def _compose(prepared: Any, discovery: Any, compared: tuple[Any, dict[int, str]]
     title = t["title"]
     if comparison is not None:
         title += f": {comparison.parts[0].declared.process}"
-    return Document(title, tuple(subtitle), tuple(blocks), lang, t["toc"], t["toc_hint"])
+    return Document(title, tuple(subtitle), tuple(capped(blocks, t, lang)), lang, t["toc"], t["toc_hint"])
+
+
+MAX_ROWS = 50  # rows of one table a person reads in the documents; the exports hold them all
+
+
+def capped(blocks: Sequence[Any], t: dict[str, str], lang: Lang, rows: int = MAX_ROWS) -> list[Any]:
+    """Show at most ``rows`` rows of each table, with a note that the rest are in tables.xlsx.
+
+    A table already cut by its section (findings, employees: their own note follows) is left
+    as it is. A log whose activity column holds ids has thousands of activities: the documents
+    stay readable and fast to write, and nothing is lost.
+
+    Example:
+        >>> capped([make_table("activities", frame, [str])], texts("ru"), "ru", rows=2)  # doctest: +SKIP
+    """
+    from miner.reporting.blocks import Paragraph, Table
+
+    out: list[Any] = []
+    for block in blocks:
+        cut = isinstance(block, Table) and block.export is not None and len(block.export) > len(block.rows)
+        if not isinstance(block, Table) or cut or len(block.rows) <= rows:
+            out.append(block)
+            continue
+        where = (f"tables.xlsx, лист «{block.name[:31]}»" if lang == "ru" else f"tables.xlsx, sheet «{block.name[:31]}»")
+        out += [replace(block, rows=block.rows[:rows]),
+                Paragraph(t["more_rows"].format(shown=rows, total=len(block.rows), file=where), "note")]
+    return out
 
 
 def _write_outputs(document: Any, out: Path) -> list[Path]:
