@@ -32,6 +32,15 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+        except OSError as exc:  # a file or folder that cannot be written (or read): one line, not a trace
+            if ctx.find_root().params.get("debug"):
+                raise
+            from miner.outputs import describe
+
+            where = f" '{exc.filename}'" if exc.filename else ""
+            click.echo(f"Error: cannot use{where}: {describe(exc)}; check the path, and give -o a place "
+                       "you can write to", err=True)
+            ctx.exit(1)
 
     return wrapper
 

@@ -46,6 +46,10 @@ class UnsafeFileError(InputError):
     """The file looks hostile (XML bomb, zip bomb, encrypted container) and is refused."""
 
 
+class OutputError(MinerError):
+    """An output file or folder cannot be written (a file in the way, no permission, no such place)."""
+
+
 def located(file: str, message: str, *, row: int | None = None, column: str | None = None,
             cell: str | None = None, sheet: str | None = None) -> str:
     """Return ``message`` prefixed with where it happened, in the user's terms.

@@ -56,6 +56,13 @@ class PreparedLog:
             .sort_values(ascending=False, kind="stable")
 
     @property
+    def source_files(self) -> tuple[str, ...]:
+        """The original source files: from the ingest report when known, else from ``source``."""
+        if self.ingest is not None and self.ingest.sources:
+            return tuple(dict.fromkeys(str(s.file) for s in self.ingest.sources))
+        return tuple(name for name in self.source.split(", ") if name)
+
+    @property
     def n_cases(self) -> int:
         return self.coded.n_cases
 

@@ -26,7 +26,6 @@ from typing import Any
 from miner.comparison.parts import Context, Part, traces_of
 from miner.declared.model import DeclaredProcess
 from miner.declared.reading import read_declared
-from miner.discovery.dfg import encode
 from miner.comparison.findings import Finding, importance, undeclared_findings
 from miner.declared.matching import match_steps
 from miner.comparison.worktime import WorkCalendar
@@ -176,7 +175,8 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
     """Compare the process in ``source`` with one or several declared processes.
 
     Args:
-        source: a log file, several files, or a canonical DataFrame (``miner.read_log``).
+        source: a :class:`~miner.prepared.PreparedLog` (its coding and variants are reused), a
+            log file, several files, or a canonical DataFrame (``miner.read_log``).
         declared: a declared-process file (YAML, Excel sheet, BPMN) or DeclaredProcess, or a list.
         output: directory for ``findings.json`` and ``comparison.svg/.png/.gv``; nothing is
             written when None.
@@ -201,17 +201,21 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
         >>> result = compare("sample_data/sales_1c.csv", "sample_data/sales_declared.yaml", "out")  # doctest: +SKIP
         >>> result.findings[0].summary  # doctest: +SKIP
     """
-    from miner.ingestion.reading import read_log
+    from miner.ingestion.reading import prepare_log
 
     for share in (activities, paths):
         if share is not None and not 0 <= share <= 1:
             raise ValueError(f"a share must be between 0 and 1, got {share}")
     items = list(declared) if isinstance(declared, (list, tuple)) else [declared]
     processes = [d if isinstance(d, DeclaredProcess) else read_declared(d) for d in items]
-    log = read_log(source, **read_options)
+    prepared = prepare_log(source, **read_options)
+    if output is not None:
+        from miner.outputs import output_folder
+
+        output_folder(output)
     cal = WorkCalendar(calendar, tuple(work_hours))
-    coded = encode(log)
-    context = Context(log, coded, cal, time_budget)
+    coded = prepared.coded
+    context = Context(prepared.frame, coded, cal, time_budget, prepared.variants)
     matchings = [match_steps({n: s.aliases for n, s in d.steps.items()}, coded.activities)
                  for d in processes]
     many = len(processes) > 1
@@ -227,7 +231,7 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
         conflicts = tuple(find_conflicts(parts, context))
         known = set().union(*(m.activities for m in matchings))
         findings = _merge([_tag(f, p.declared.process) for p in parts for f in p.findings])
-        findings += undeclared_findings(traces_of(coded), known)
+        findings += undeclared_findings(traces_of(coded, prepared.variants), known)
     result = Comparison({"cases": coded.n_cases, "events": coded.n_events}, tuple(parts),
                         tuple(sorted(findings, key=importance)), conflicts, calendar,
                         tuple(work_hours), Path(output) if output is not None else None, lang=lang,

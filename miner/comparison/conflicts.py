@@ -57,7 +57,7 @@ def find_conflicts(parts: Sequence[Any], context: Any) -> list[Conflict]:
         context: the comparison context (the coded log with the log's own activity names,
             role/department columns, working-time waits).
     """
-    found = variants(context.coded)
+    found = context.found if context.found is not None else variants(context.coded)
     firsts = [{a: i for i, a in reversed(list(enumerate(seq)))} for seq in found.sequences]
     out: list[Conflict] = []
     for left, right in combinations(parts, 2):

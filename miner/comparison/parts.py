@@ -15,7 +15,7 @@ import pandas as pd
 
 from miner import eventlog as E
 from miner.declared.model import DeclaredProcess
-from miner.discovery.dfg import CodedLog, variants
+from miner.discovery.dfg import CodedLog, Variants, activity_case_counts, variants
 from miner.comparison.findings import (Finding, Traces, importance, path_findings, role_findings, slow_findings,
                             split_accepted, step_findings)
 from miner.declared.matching import Matching, normalize, normalize_system
@@ -72,8 +72,10 @@ class Part:
 class Context:
     """What every description's comparison shares: the log, its coding, the calendar."""
 
-    def __init__(self, log: pd.DataFrame, coded: CodedLog, calendar: WorkCalendar, budget: float):
+    def __init__(self, log: pd.DataFrame, coded: CodedLog, calendar: WorkCalendar, budget: float,
+                 found: Variants | None = None):
         self.log, self.coded, self.calendar, self.budget = log, coded, calendar, budget
+        self.found = found  # the variants of ``coded``, when already computed
         self._columns: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
         self._waits: np.ndarray | None = None
         self.systems = {normalize_system(s) for s in log[E.SYSTEM].dropna().unique()} \
@@ -100,8 +102,9 @@ class Context:
         for col in (primary, E.RESOURCE):
             if col not in self.log.columns or not self.log[col].notna().any():
                 continue
-            values = self.log[col].to_numpy()[self.coded.rows]
-            codes, names = pd.factorize(values)
+            # factorise the column as stored (no Python string per event), then put it in event order
+            codes, names = pd.factorize(self.log[col])
+            codes = codes[self.coded.rows]
             if col == E.RESOURCE and not {normalize(n) for n in names} & {normalize(w) for w in wanted}:
                 return None
             return codes.astype(np.int64), np.asarray(names, dtype=object)
@@ -122,7 +125,7 @@ class Context:
         outside, bridged, notes = self._outside(declared, cases_with)
         effective = declared.without(bridged, keep=True).without(outside)
         scoped = coded if foreign is None else _scope(coded, foreign, set(declared.steps))
-        traces = traces_of(scoped)
+        traces = traces_of(scoped, _renamed(self.found, matching) if foreign is None and self.found is not None else None)
         n = traces.n_cases
         ignore = set() if foreign is None else set(scoped.activities) - set(declared.steps)
         findings = step_findings(traces, effective, outside=list(bridged),
@@ -193,10 +196,32 @@ def _recode(coded: CodedLog, matching: Matching) -> CodedLog:
 
 def _cases_with(coded: CodedLog) -> dict[str, int]:
     """Return activity -> number of cases containing it."""
-    n = max(coded.n_activities, 1)
-    keys = np.unique(coded.case_index * np.int64(n) + coded.codes)
-    counts = np.bincount(keys % n, minlength=coded.n_activities)
-    return dict(zip(coded.activities, counts.tolist()))
+    return dict(zip(coded.activities, activity_case_counts(coded).tolist()))
+
+
+def _renamed(found: Variants, matching: Matching) -> Variants:
+    """Return the variants with log activities renamed to the declared steps they match.
+
+    Two variants that become the same sequence are merged; the order is the one ``variants``
+    gives (most cases first, ties by first case), so the result equals recomputing them.
+    """
+    rename = matching.activities
+    sequences = [tuple(rename.get(a, a) for a in seq) for seq in found.sequences]
+    index: dict[tuple[str, ...], int] = {}
+    merged = np.array([index.setdefault(seq, len(index)) for seq in sequences], dtype=np.int64)
+    if len(index) == len(sequences):
+        return replace(found, sequences=tuple(sequences))
+    counts = np.bincount(merged, weights=found.counts, minlength=len(index)).astype(np.int64)
+    first = np.full(len(found), found.n_cases, dtype=np.int64)
+    np.minimum.at(first, found.case_variant, np.arange(found.n_cases, dtype=np.int64))
+    first_merged = np.full(len(index), found.n_cases, dtype=np.int64)
+    np.minimum.at(first_merged, merged, first)
+    order = np.lexsort((first_merged, -counts))
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    names = list(index)
+    return Variants(tuple(names[i] for i in order.tolist()), counts[order], rank[merged[found.case_variant]],
+                    found.n_cases)
 
 
 def _scope(coded: CodedLog, foreign: set[str], steps: set[str]) -> CodedLog:
@@ -223,7 +248,7 @@ def _own_variants(traces: Traces, ignore: set[str]) -> dict[tuple[str, ...], int
     return out
 
 
-def traces_of(coded: CodedLog) -> Traces:
-    """Return the variants of ``coded`` as :class:`Traces`."""
-    found = variants(coded)
+def traces_of(coded: CodedLog, found: Variants | None = None) -> Traces:
+    """Return the variants of ``coded`` (``found`` when already computed) as :class:`Traces`."""
+    found = found if found is not None else variants(coded)
     return Traces(found.sequences, found.counts, found.case_variant, coded.case_ids)

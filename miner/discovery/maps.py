@@ -85,13 +85,21 @@ class ProcessMap:
 
 # ---------------------------------------------------------------- DOT primitives
 
+class HtmlLabel(str):
+    """A Graphviz HTML-like label (``<<table>…</table>>``), written to DOT as it is.
+
+    Every other value is quoted: a name that merely looks like markup («<Не указан>»,
+    «<Объект не найден> (12:b3f0…)», ``<img src=x>``) is text, never an HTML-like label.
+    """
+
+
 def _q(text: str) -> str:
     """Quote ``text`` as a DOT string (newlines become centred line breaks)."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def _attrs(**values: object) -> str:
-    body = ", ".join(f"{k}={v if isinstance(v, str) and v.startswith('<') else _q(str(v))}"
+    body = ", ".join(f"{k}={v if isinstance(v, HtmlLabel) else _q(str(v))}"
                      for k, v in values.items() if v is not None)
     return f"[{body}]"
 
@@ -111,7 +119,7 @@ def _width(count: float, top: float) -> float:
     return round(0.6 + 4.4 * math.sqrt(count / top), 2) if top > 0 else 0.6
 
 
-def _header(name: str, label: str | None) -> list[str]:
+def _header(name: str, label: str | HtmlLabel | None) -> list[str]:
     lines = [
         f"digraph {_q(name)} {{",
         f"  graph {_attrs(rankdir='TB', nodesep=0.35, ranksep=0.45, fontname=FONT, fontsize=9, fontcolor='#555555', bgcolor='white', pad=0.2)};",
@@ -123,7 +131,7 @@ def _header(name: str, label: str | None) -> list[str]:
         f"  {{ rank=sink; {END}; }}",
     ]
     if label is not None:
-        lines.append(f"  label={label if label.startswith('<') else _q(label)}; labelloc=b; labeljust=l;")
+        lines.append(f"  label={label if isinstance(label, HtmlLabel) else _q(label)}; labelloc=b; labeljust=l;")
     return lines
 
 
@@ -347,7 +355,7 @@ _LEGEND = {
 
 
 def _legend(lang: Lang, note: str | None, with_skipped: bool, with_undeclared: bool,
-            with_accepted: bool = False) -> str:
+            with_accepted: bool = False) -> HtmlLabel:
     """Return the HTML-like legend label of the comparison map (colours as on the lines)."""
     text = _LEGEND[lang]
     rows = [(GREY, text[0]), (RED, text[1]), (BLUE, text[2])]
@@ -360,4 +368,4 @@ def _legend(lang: Lang, note: str | None, with_skipped: bool, with_undeclared: b
     if note:
         rows += [("#777777", line) for line in note.split("\n")]
     cells = "".join(f'<tr><td align="left"><font color="{c}">{html.escape(t)}</font></td></tr>' for c, t in rows)
-    return f'<<table border="0" cellborder="0" cellspacing="1">{cells}</table>>'
+    return HtmlLabel(f'<<table border="0" cellborder="0" cellspacing="1">{cells}</table>>')

@@ -18,11 +18,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from miner.discovery.dfg import CodedLog, encode, variants
+from miner.discovery.dfg import CodedLog, Variants, variants
 from miner.eventlog import ACTIVITY, CASE, TIMESTAMP
 from miner.discovery.maps import ProcessMap, Simplified, frequency_map, performance_map, simplify
 from miner.discovery.rendering import layout_positions
-from miner.ingestion.reading import read_log
+from miner.ingestion.reading import prepare_log
+from miner.prepared import PreparedLog
 
 Lang = Literal["ru", "en"]
 
@@ -61,7 +62,7 @@ class Discovery:
                 f"hidden={self.simplified.note('en')!r}, files={len(self.paths)})")
 
 
-def discover(source: str | Path | pd.DataFrame, output: str | Path | None = None, *,
+def discover(source: str | Path | pd.DataFrame | PreparedLog, output: str | Path | None = None, *,
              activities: float | None = None, paths: float | None = None, noise: float = 0.2,
              lang: Lang = "ru", **read_options: Any) -> Discovery:
     """Discover the process of a log: maps, BPMN and Petri net; write them when ``output`` is given.
@@ -69,7 +70,8 @@ def discover(source: str | Path | pd.DataFrame, output: str | Path | None = None
     Writes ``map.svg/png/gv``, ``performance.svg/png/gv``, ``model.bpmn`` and ``model.pnml``.
 
     Args:
-        source: a canonical DataFrame or a file ``miner.read_log`` reads.
+        source: a :class:`~miner.prepared.PreparedLog` (its coding, graph and variants are
+            reused), a canonical DataFrame, or file(s) ``miner.read_log`` reads.
         output: folder to write into (created); None writes nothing.
         activities: share 0..1 of the most frequent activities to keep (None: all up to 20,
             else the 20 most frequent). Applies to the maps and the models.
@@ -87,14 +89,21 @@ def discover(source: str | Path | pd.DataFrame, output: str | Path | None = None
         >>> [p.name for p in d.paths][:2]  # doctest: +SKIP
         ['map.gv', 'map.svg']
     """
-    log = read_log(source, **read_options)
-    coded = encode(log)
-    simplified = simplify(coded, activities=activities, paths=paths)
+    prepared = prepare_log(source, **read_options)
+    if output is not None:
+        from miner.outputs import output_folder
+
+        output_folder(output)
+    coded = prepared.coded
+    simplified = simplify(coded, activities=activities, paths=paths, graph=prepared.dfg)
     freq = frequency_map(simplified, lang=lang)
     perf = performance_map(simplified, lang=lang)
-    kept = coded.project(np.isin(np.array(coded.activities, dtype=object),
-                                 np.array(simplified.dfg.activities, dtype=object)))
-    tree = _inductive_tree(kept, noise)
+    if simplified.hidden_activities:
+        kept = coded.project(np.isin(np.array(coded.activities, dtype=object),
+                                     np.array(simplified.dfg.activities, dtype=object)))
+        tree = _inductive_tree(kept, noise)
+    else:  # every activity is kept: the log's own variants
+        tree = _inductive_tree(coded, noise, prepared.variants)
     import pm4py
 
     bpmn = pm4py.convert_to_bpmn(tree)
@@ -125,7 +134,7 @@ def _name_events(bpmn: Any, lang: Lang) -> None:
             node.set_name(end)
 
 
-def _inductive_tree(coded: CodedLog, noise: float) -> Any:
+def _inductive_tree(coded: CodedLog, noise: float, found: Variants | None = None) -> Any:
     """Run pm4py's inductive miner on the variants of ``coded`` (IMf when ``noise`` > 0).
 
     pm4py mines from variant counts anyway; handing it our variants skips its own pass over the
@@ -134,7 +143,7 @@ def _inductive_tree(coded: CodedLog, noise: float) -> Any:
     called as ``apply`` does; if pm4py moves them, the public ``discover_process_tree_inductive``
     on a small frame is used instead (tests/test_discovery.py checks both give the same tree).
     """
-    found = variants(coded)
+    found = found if found is not None else variants(coded)
     try:
         from pm4py.algo.discovery.inductive.dtypes.im_ds import IMDataStructureUVCL
         from pm4py.algo.discovery.inductive.variants.im import IMUVCL

@@ -85,8 +85,15 @@ def _quiet_fontconfig() -> Iterator[None]:
                 print("\n".join(kept), file=sys.stderr)
 
 
+_CACHE: dict[tuple[str, str, int], bytes] = {}
+_CACHE_SIZE = 16
+
+
 def render(dot: str, fmt: Format = "svg", *, dpi: int = DEFAULT_DPI) -> bytes:
     """Lay out ``dot`` with Graphviz ``dot`` and return the picture as bytes.
+
+    The last few pictures are kept, so a map saved to files and then put into the report is laid
+    out once (a crowded map takes seconds).
 
     Args:
         dot: the DOT text.
@@ -100,6 +107,15 @@ def render(dot: str, fmt: Format = "svg", *, dpi: int = DEFAULT_DPI) -> bytes:
         >>> render('digraph { "Заказ" -> "Отгрузка" }', "svg")[:5]
         b'<?xm'
     """
+    key = (dot, fmt, dpi if fmt == "png" else 0)
+    if key not in _CACHE:
+        while len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = _render(dot, fmt, dpi)
+    return _CACHE[key]
+
+
+def _render(dot: str, fmt: Format, dpi: int) -> bytes:
     _configure_fonts()
     try:
         import pygraphviz

@@ -72,7 +72,7 @@ def _nice_percent(share: float, lang: Lang = "ru") -> str:
 
 
 def simplify(source: CodedLog | DirectlyFollows, *, activities: float | None = None,
-             paths: float | None = None) -> Simplified:
+             paths: float | None = None, graph: DirectlyFollows | None = None) -> Simplified:
     """Hide rare activities and paths the way Disco's sliders do.
 
     ``activities=P`` keeps the ``ceil(P * n)`` most frequent activities (by events). Given a
@@ -88,13 +88,14 @@ def simplify(source: CodedLog | DirectlyFollows, *, activities: float | None = N
         source: the coded log (preferred) or an already computed graph.
         activities: share 0..1 of activities to keep, or None for the default.
         paths: share 0..1 of paths to keep, or None for the default.
+        graph: the full graph of ``source`` when it is already computed (a PreparedLog's ``dfg``).
 
     Example:
         >>> s = simplify(encode(log), activities=0.8, paths=0.3)  # doctest: +SKIP
         >>> s.note()  # doctest: +SKIP
         'скрыто: 6 действий < 1 %, 40 переходов < 2 %'
     """
-    full = directly_follows(source) if isinstance(source, CodedLog) else source
+    full = graph if graph is not None else directly_follows(source) if isinstance(source, CodedLog) else source
     n = len(full.activities)
     keep_n = _auto_activities(n) if activities is None else math.ceil(_share(activities) * n)
     keep_n = min(n, max(1, keep_n)) if n else 0

@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from miner.discovery.dfg import encode, variants
-from miner.ingestion.reading import read_log
+from miner.ingestion.reading import prepare_log
+from miner.prepared import PreparedLog
 from miner.units import format_count, format_share, plural
 
 Lang = Literal["ru", "en"]
@@ -97,11 +97,12 @@ def _period(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
     return f"{start:%d.%m.%Y %H:%M} – {end:%d.%m.%Y %H:%M}"
 
 
-def stats(source: str | Path | pd.DataFrame, *, top: int = 10, **read_options: Any) -> LogStats:
+def stats(source: str | Path | pd.DataFrame | PreparedLog, *, top: int = 10, **read_options: Any) -> LogStats:
     """Count cases, events, activities and variants of a log and list its top variants.
 
     Args:
-        source: a canonical DataFrame, or a file that ``miner.read_log`` reads.
+        source: a :class:`~miner.prepared.PreparedLog` (its coding and variants are reused), a
+            canonical DataFrame, or file(s) that ``miner.read_log`` reads.
         top: how many of the most frequent variants to list.
         **read_options: passed to ``miner.read_log`` (``case=``, ``encoding=``, ...).
 
@@ -113,9 +114,9 @@ def stats(source: str | Path | pd.DataFrame, *, top: int = 10, **read_options: A
         >>> s.cases, s.variants, s.top_variants[0].share  # doctest: +SKIP
         (1000, 37, 0.41)
     """
-    log = read_log(source, **read_options)
-    coded = encode(log)
-    found = variants(coded)
+    prepared = prepare_log(source, **read_options)
+    coded = prepared.coded
+    found = prepared.variants
     cases = coded.n_cases
     times = coded.timestamps
     top_variants = tuple(

@@ -47,7 +47,7 @@ PRIORITY = ("missing", "changed", "inversion", "undeclared_step", "role_mismatch
             "outside", "unobserved_step", "undeclared_path", "unobserved_path")
 
 
-def deviation_questions(facts: Facts, words: Words, lang: Lang, log: pd.DataFrame, declared: Any = None) -> list[Pair]:
+def deviation_questions(facts: Facts, words: Words, lang: Lang, log: Any, declared: Any = None) -> list[Pair]:
     """All questions about deviations, one per group of cases, most cases first.
 
     Two questions whose cases are the same (same count, same first examples) describe one
@@ -168,12 +168,12 @@ def _accepted_keys(parts: Sequence[Any]) -> set[tuple]:
     return keys
 
 
-def declared_questions(facts: Facts, words: Words, lang: Lang, log: pd.DataFrame,
+def declared_questions(facts: Facts, words: Words, lang: Lang, log: Any,
                        declared: Any) -> tuple[list[Pair], set[tuple]]:
     """Questions from the findings of ``miner.compare(log, declared)``, and the accepted deviations."""
-    from miner.comparison.analysis import compare
+    from miner.comparison.analysis import Comparison, compare
 
-    result = compare(log, declared)
+    result = declared if isinstance(declared, Comparison) else compare(log, declared)
     say = _Say(facts, words, lang)
     parts = {p.declared.process: p for p in result.parts}
     out: list[Pair] = []

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from miner import eventlog as E
+from miner.discovery.dfg import activity_case_counts, encode
+from miner.prepared import PreparedLog
 
 APPROVAL = re.compile(r"согласов|утвержд|одобр|approv", re.IGNORECASE)
 CHANGE = re.compile(r"измен|коррект|исправ|правк|change|update|edit|modif", re.IGNORECASE)
@@ -63,15 +65,29 @@ def assign_units(log: pd.DataFrame) -> tuple[np.ndarray, list[Unit]]:
 
 
 class Facts:
-    """The log prepared once (codes, positions, waits) with the per-unit and per-log numbers."""
+    """The log prepared once (codes, positions, waits) with the per-unit and per-log numbers.
 
-    def __init__(self, log: pd.DataFrame) -> None:
-        self.log = log.reset_index(drop=True)
-        self.case_codes, self.case_ids = pd.factorize(self.log[E.CASE], sort=False)
+    Given a :class:`~miner.prepared.PreparedLog` whose frame is in event order (as ``finalize``
+    leaves it), its integer coding and cases per activity are used instead of coding again.
+    """
+
+    def __init__(self, log: pd.DataFrame | PreparedLog) -> None:
+        prepared = log if isinstance(log, PreparedLog) else None
+        frame = log.frame if isinstance(log, PreparedLog) else log
+        self.log = frame.reset_index(drop=True)
+        self._coverage: pd.Series | None = None
+        coded = prepared.coded if prepared is not None else None
+        if coded is not None and np.array_equal(coded.rows, np.arange(coded.n_events)):
+            self.case_codes, self.case_ids = coded.case_index, pd.Index(coded.case_ids)
+            self.activity = np.array(coded.activities, dtype=object)[coded.codes]
+            self.time = coded.timestamps
+            self._coverage = prepared.activity_cases if prepared is not None else None
+        else:
+            self.case_codes, self.case_ids = pd.factorize(self.log[E.CASE], sort=False)
+            self.activity = self.log[E.ACTIVITY].astype(str).to_numpy(dtype=object)
+            self.time = self.log[E.TIMESTAMP].to_numpy(dtype="datetime64[ns]")
         self.n_cases = len(self.case_ids)
-        self.activity = self.log[E.ACTIVITY].astype(str).to_numpy(dtype=object)
         self.unit_codes, self.units = assign_units(self.log)
-        self.time = self.log[E.TIMESTAMP].to_numpy(dtype="datetime64[ns]")
         case = self.case_codes
         self.first = np.ones(len(case), dtype=bool)
         self.first[1:] = case[1:] != case[:-1]
@@ -103,9 +119,12 @@ class Facts:
 
     @cached_property
     def case_coverage(self) -> pd.Series:
-        """Activity -> number of cases in which it occurs, most first."""
-        pairs = pd.DataFrame({"c": self.case_codes, "a": self.activity}).drop_duplicates()
-        return pairs["a"].value_counts()
+        """Activity -> number of cases in which it occurs, most first (ties in order of appearance)."""
+        if self._coverage is not None:
+            return self._coverage
+        coded = encode(pd.DataFrame({E.CASE: self.case_codes, E.ACTIVITY: self.activity, E.TIMESTAMP: self.time}))
+        counts = pd.Series(activity_case_counts(coded), index=list(coded.activities), name="cases", dtype="int64")
+        return counts.sort_values(ascending=False, kind="stable")
 
     def examples(self, case_mask: np.ndarray) -> list[str]:
         """Up to MAX_EXAMPLES case ids where ``case_mask`` (per case) is true."""
@@ -240,7 +259,7 @@ class Facts:
 
     def _sequence(self, idx: np.ndarray) -> dict[str, Any] | None:
         """The most frequent order of the unit's own activities within a case."""
-        from miner.discovery.dfg import encode, variants
+        from miner.discovery.dfg import variants
 
         if not idx.size:
             return None

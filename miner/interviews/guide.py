@@ -19,7 +19,6 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from miner import eventlog as E
 from miner.errors import InputError
 from miner.interviews.documents import render_markdown, write_docx, write_markdown
 from miner.interviews.deviations import deviation_questions
@@ -27,7 +26,8 @@ from miner.interviews.facts import Facts, Unit
 from miner.interviews.model import InterviewGuide, Lang, Question, Section
 from miner.interviews.questions import WorkQuestions
 from miner.interviews.texts import LABELS, QUESTIONS, case_words
-from miner.ingestion.reading import read_log
+from miner.ingestion.reading import prepare_log
+from miner.prepared import PreparedLog
 
 MAX_DATA_QUESTIONS = 8
 
@@ -37,10 +37,12 @@ def interview(source: Any, output: str | Path | None = None, *, declared: Any = 
     """Prepare the interview questions for each head of department, primed with the log's numbers.
 
     Args:
-        source: a canonical DataFrame or file(s) ``miner.read_log`` reads.
+        source: a :class:`~miner.prepared.PreparedLog` (its coding is reused), a canonical
+            DataFrame or file(s) ``miner.read_log`` reads.
         output: folder for ``interview.md`` and ``interview.docx`` (created); None writes nothing.
         declared: a declared-process file (YAML, Excel, BPMN) or a list of them; its findings
-            (:func:`miner.compare`) become pointed questions to the departments concerned.
+            (:func:`miner.compare`) become pointed questions to the departments concerned. The
+            :class:`~miner.comparison.analysis.Comparison` already made of them is taken as it is.
         lang: ``"ru"`` or ``"en"``.
         pseudonymize: replace employee names by stable codes («Сотрудник 01»).
         **read_options: column mapping and reading options for ``source``.
@@ -58,7 +60,12 @@ def interview(source: Any, output: str | Path | None = None, *, declared: Any = 
     """
     if lang not in QUESTIONS:
         raise InputError(f"unknown language '{lang}'; use ru or en")
-    log = read_log(source, **read_options)
+    if output is not None:
+        from miner.outputs import output_folder
+
+        output_folder(output)
+    prepared = prepare_log(source, **read_options)
+    log = prepared.frame
     if log.empty:
         raise InputError("the log has no events, so there is nothing to ask about; check which rows were "
                          "rejected with `miner ingest SOURCE -o log.parquet` (the .ingest.json beside the log)")
@@ -66,9 +73,9 @@ def interview(source: Any, output: str | Path | None = None, *, declared: Any = 
         from miner.ingestion.pseudonymize import pseudonymize_log
 
         log, _ = pseudonymize_log(log, lang=lang)
-    facts = Facts(log)
-    files = pd.unique(log[E.FILE].dropna()) if E.FILE in log else []
-    guide = InterviewGuide(_sections(facts, log, declared, lang), lang, ", ".join(str(f) for f in files),
+        prepared = PreparedLog(log, prepared.ingest, prepared.source)
+    facts = Facts(prepared)
+    guide = InterviewGuide(_sections(facts, prepared, declared, lang), lang, ", ".join(prepared.source_files),
                            facts.n_cases, len(log), pd.Timestamp(facts.time.min()), pd.Timestamp(facts.time.max()),
                            tuple(_declared_names(declared)), pseudonymize)
     guide = replace(guide, markdown=render_markdown(guide))
@@ -80,7 +87,7 @@ def interview(source: Any, output: str | Path | None = None, *, declared: Any = 
     return replace(guide, paths=paths)
 
 
-def _sections(facts: Facts, log: pd.DataFrame, declared: Any, lang: Lang) -> tuple[Section, ...]:
+def _sections(facts: Facts, log: PreparedLog, declared: Any, lang: Lang) -> tuple[Section, ...]:
     """The eight questions of each unit, then the deviation questions handed to their units."""
     starts = pd.Series(facts.activity[facts.first]).value_counts().to_dict()
     words = case_words(starts, facts.n_cases, lang)
@@ -93,6 +100,8 @@ def _sections(facts: Facts, log: pd.DataFrame, declared: Any, lang: Lang) -> tup
 def _declared_names(declared: Any) -> list[str]:
     if declared is None:
         return []
+    if hasattr(declared, "findings") and hasattr(declared, "parts"):  # a Comparison: the files its descriptions came from
+        return [Path(p.declared.file).name if p.declared.file else p.declared.process for p in declared.parts]
     items = declared if isinstance(declared, (list, tuple)) else [declared]
     return [Path(d).name if isinstance(d, (str, Path)) else str(getattr(d, "process", d)) for d in items]
 

@@ -54,11 +54,11 @@ class Composer:
     def chart(self, chart: charts.Chart, key: str, **fields: Any) -> Figure:
         return Figure(chart.stem, chart.svg, chart.png, chart.width, chart.height, self.caption(key, **fields))
 
-    def picture(self, stem: str, svg_path: Path, png_path: Path, key: str, **fields: Any) -> Figure:
-        """Return a Figure of a map already written as ``svg_path`` and ``png_path``."""
-        svg = svg_path.read_text(encoding="utf-8")
+    def picture(self, stem: str, drawn: Any, key: str, **fields: Any) -> Figure:
+        """Return a Figure of a map (a ``ProcessMap``): its pictures are rendered once, not read from disk."""
+        svg = drawn.svg()
         width, height = svg_size(svg)
-        return Figure(stem, svg, png_path.read_bytes(), width, height, self.caption(key, **fields))
+        return Figure(stem, svg, drawn.png(), width, height, self.caption(key, **fields))
 
 
 def text(value: Any) -> str:
@@ -114,12 +114,10 @@ def _mapping(c: Composer, mapping: Any) -> str:
 def process_section(c: Composer, real: RealProcess, discovery: Any) -> list[Block]:
     """Section 2: the two maps, top variants, case durations, activities by frequency."""
     t, lang = c.t, c.lang
-    freq_paths = {p.suffix: p for p in discovery.frequency.paths}
-    perf_paths = {p.suffix: p for p in discovery.performance.paths}
     blocks: list[Block] = [Heading(t["s_process"], 1), Heading(t["s_freq_map"], 2), Paragraph(t["freq_map_text"]),
-                           c.picture("map", freq_paths[".svg"], freq_paths[".png"], "c_freq_map"),
+                           c.picture("map", discovery.frequency, "c_freq_map"),
                            Heading(t["s_perf_map"], 2), Paragraph(t["perf_map_text"]),
-                           c.picture("performance", perf_paths[".svg"], perf_paths[".png"], "c_perf_map"),
+                           c.picture("performance", discovery.performance, "c_perf_map"),
                            Heading(t["s_variants"], 2)]
     v = real.variants
     blocks.append(Paragraph(t["variants_text"].format(n=c.count(real.n_variants), top=len(v),
@@ -170,9 +168,9 @@ def compare_section(c: Composer, comparison: Any, output: Path, overlays: dict[i
             method=t.get("method_" + part.fitness_method, part.fitness_method),
             conforming=c.share(part.conforming_cases)), "lead"))
         stem = (overlays or {}).get(i) or ("comparison" if i == 0 else f"comparison_{i + 1}")
-        if (output / f"{stem}.svg").exists():  # right under the heading: a tall map then fits the page
-            blocks.append(c.picture(stem, output / f"{stem}.svg", output / f"{stem}.png", "c_compare_map",
-                                    process=d.process))
+        drawn = _overlay_map(comparison, i, output / f"{stem}.gv", c.lang)
+        if drawn is not None:  # right under the heading: a tall map then fits the page
+            blocks.append(c.picture(stem, drawn, "c_compare_map", process=d.process))
         if d.described_by or d.file:
             blocks.append(Paragraph(t["declared_by"].format(by=d.described_by or "—", file=Path(d.file).name or "—")))
         for note in part.outside_system:
@@ -194,6 +192,16 @@ def compare_section(c: Composer, comparison: Any, output: Path, overlays: dict[i
         for conflict in comparison.conflicts:
             blocks.append(Paragraph(t["conflict"].format(summary=conflict.summary), "note"))
     return blocks
+
+
+def _overlay_map(comparison: Any, i: int, gv: Path, lang: str) -> Any:
+    """Return the overlay map shown for description ``i``: as compared, or as written in ``gv``."""
+    from miner.discovery.maps import ProcessMap
+
+    if i < len(comparison.maps) and comparison.output is not None and comparison.lang == lang \
+            and gv.parent.resolve() == Path(comparison.output).resolve():
+        return comparison.maps[i]
+    return ProcessMap(gv.read_text(encoding="utf-8"), "comparison") if gv.exists() else None
 
 
 def findings_blocks(c: Composer, findings: list[Any], declared: Any, suffix: str, *, level: int,

@@ -65,8 +65,7 @@ def people_section(c: Composer, p: People | None, handover_map: Any) -> list[Blo
     else:
         blocks.append(Paragraph(t["handovers_text"].format(unknown=t["unknown_department"])))
         if handover_map is not None:
-            paths = {q.suffix: q for q in handover_map.paths}
-            blocks.append(c.picture("handovers", paths[".svg"], paths[".png"], "c_handovers"))
+            blocks.append(c.picture("handovers", handover_map, "c_handovers"))
         h = p.handover_table
         frame = pd.DataFrame({t["h_from"]: h["source"], t["h_to"]: h["target"], t["h_handovers"]: h["count"],
                               t["h_cases"]: h["cases"], t["h_median_time"]: h["median_seconds"]})

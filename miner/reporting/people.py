@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from miner import eventlog as E
-from miner.discovery.dfg import CodedLog, DirectlyFollows, directly_follows, encode
+from miner.discovery.dfg import CodedLog, DirectlyFollows, directly_follows
 from miner.reporting.sections import event_activities, event_values, period_freq, period_starts
 
 TOP_PEOPLE = 20
@@ -124,15 +124,28 @@ def _handovers(log: pd.DataFrame, coded: CodedLog, unknown: str) -> tuple[Direct
     if unknown not in groups.categories:
         groups = groups.add_categories([unknown])
     groups = groups.fillna(unknown)
-    frame = pd.DataFrame({E.CASE: coded.case_index, E.ACTIVITY: groups,
-                          E.TIMESTAMP: coded.timestamps})
-    dfg = directly_follows(encode(frame))
+    # the events are in the coded order already: the departments recode them, no sort is needed
+    used = groups.remove_unused_categories()
+    names, codes = _by_first_use(used)
+    dfg = directly_follows(replace(coded, activities=names, codes=codes))
     keep = dfg.source != dfg.target
     graph = replace(dfg, source=dfg.source[keep], target=dfg.target[keep], count=dfg.count[keep],
                     cases=dfg.cases[keep], median_seconds=dfg.median_seconds[keep],
                     mean_seconds=dfg.mean_seconds[keep])
     table = graph.to_frame()[["source", "target", "count", "cases", "median_seconds"]]
     return graph, table
+
+
+def _by_first_use(values: pd.Categorical) -> tuple[tuple[str, ...], np.ndarray]:
+    """Return the categories in order of first appearance and the codes renumbered to match."""
+    codes = np.asarray(values.codes, dtype=np.int64)
+    k = len(values.categories)
+    first = np.full(k, codes.size, dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(codes.size, dtype=np.int64))
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(k, dtype=np.int32)
+    rank[order] = np.arange(k, dtype=np.int32)
+    return tuple(str(values.categories[i]) for i in order), rank[codes]
 
 
 def _empty_handovers() -> pd.DataFrame:

@@ -7,9 +7,10 @@ adds page numbers). Fonts: Arial (Liberation Sans under LibreOffice), which has 
 """
 from __future__ import annotations
 
+import copy
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from miner.reporting.blocks import Document, Figure, Heading, Metrics, Paragraph, Table
 
@@ -204,13 +205,17 @@ def _blue() -> Any:
 
 
 def _table(doc: Any, block: Table) -> None:
-    """Add a grid table: bold shaded header repeated on every page, numbers right-aligned, 8.5 pt."""
+    """Add a grid table: bold shaded header repeated on every page, numbers right-aligned, 8.5 pt.
+
+    The header and one formatted body row are built with python-docx; every other row is a copy
+    of that row's XML with its texts set. Going through ``table.rows[i]`` instead costs a list of
+    all rows per access (quadratic: minutes for a few thousand rows).
+    """
     from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Inches, Pt
+    from docx.shared import Inches
 
     columns = len(block.columns)
-    table = doc.add_table(rows=1 + len(block.rows), cols=columns)
+    table = doc.add_table(rows=1 + bool(block.rows), cols=columns)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -219,23 +224,55 @@ def _table(doc: Any, block: Table) -> None:
     for j, column in enumerate(table.columns):
         column.width = Inches(inches[j])  # the grid: LibreOffice lays tables out by it
     _fixed_layout(table)
-    for i, row in enumerate([block.columns, *block.rows]):
-        cells = table.rows[i].cells
-        for j, value in enumerate(row):
-            cell = cells[j]
-            cell.width = Inches(inches[j])
-            para = cell.paragraphs[0]
-            para.paragraph_format.space_after = Pt(0)
-            # a number must not break at its thin-space thousands separator
-            run = para.add_run(str(value).replace(THIN, NNBSP) if numeric[j] else str(value))
-            run.font.size = Pt(8 if i == 0 else 8.5)
-            if i == 0:
-                run.bold = True
-                _shade(cell, HEADER_FILL)
-            elif numeric[j]:
-                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _repeat_header(table.rows[0])
+    rows = list(table.rows)
+    _fill_row(rows[0], block.columns, inches, numeric, header=True)
+    _repeat_header(rows[0])
+    if block.rows:
+        template = rows[1]._tr
+        _fill_row(rows[1], ("\u200b",) * columns, inches, numeric, header=False)
+        texts = list(template.iter(_qn("w:t")))
+        body = template.getparent()
+        body.remove(template)
+        for values in block.rows:
+            for t, value, num in zip(texts, values, numeric):
+                t.text = _xml_text(str(value).replace(THIN, NNBSP) if num else str(value))
+            body.append(copy.deepcopy(template))
     doc.add_paragraph().paragraph_format.space_after = 0
+
+
+def _fill_row(row: Any, values: Sequence[str], inches: list[float], numeric: Sequence[bool], *,
+              header: bool) -> None:
+    """Write one row's cells: width, one run of text, 8 pt bold shaded (header) or 8.5 pt."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches, Pt
+
+    for j, (cell, value) in enumerate(zip(row.cells, values)):
+        cell.width = Inches(inches[j])
+        para = cell.paragraphs[0]
+        para.paragraph_format.space_after = Pt(0)
+        # a number must not break at its thin-space thousands separator
+        run = para.add_run(_xml_text(str(value).replace(THIN, NNBSP) if numeric[j] else str(value)))
+        run.font.size = Pt(8 if header else 8.5)
+        run._r.find(_qn("w:t")).set(_qn("xml:space"), "preserve")
+        if header:
+            run.bold = True
+            _shade(cell, HEADER_FILL)
+        elif numeric[j]:
+            para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(tag)
+
+
+_CONTROL = dict.fromkeys(i for i in range(32) if i not in (9, 10, 13))
+
+
+def _xml_text(text: str) -> str:
+    """Drop control characters XML cannot hold (a 1C export can carry them in a name)."""
+    return text.translate(_CONTROL)
 
 
 THIN, NNBSP = "\u2009", "\u202f"

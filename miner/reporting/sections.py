@@ -6,6 +6,7 @@ into Russian or English tables and sentences. Everything is computed on the code
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from miner import eventlog as E
-from miner.discovery.dfg import CodedLog, Variants
+from miner.discovery.coding import _distinct
+from miner.discovery.dfg import CodedLog, Variants, activity_case_counts
 
 TOP_VARIANTS = 10
 TOP_ACTIVITIES = 25
@@ -103,8 +105,11 @@ def _example(example: dict[str, Any]) -> str:
     return text
 
 
-def real_process(coded: CodedLog, found: Variants, *, top: int = TOP_VARIANTS) -> RealProcess:
+def real_process(coded: CodedLog, found: Variants, *, top: int = TOP_VARIANTS,
+                 cases: np.ndarray | None = None) -> RealProcess:
     """Return section 2's tables: top variants with shares, activities, case durations.
+
+    ``cases`` (cases per activity code, a PreparedLog's ``dfg.activity_cases``) is reused when given.
 
     Example:
         >>> r = real_process(encode(log), variants(encode(log)))  # doctest: +SKIP
@@ -117,8 +122,7 @@ def real_process(coded: CodedLog, found: Variants, *, top: int = TOP_VARIANTS) -
     variants_table = pd.DataFrame(rows, columns=["rank", "cases", "share", "steps", "variant"])
     durations = case_durations(coded)
     events = np.bincount(coded.codes, minlength=coded.n_activities)
-    keys = np.unique(coded.case_index * np.int64(max(coded.n_activities, 1)) + coded.codes)
-    cases = np.bincount(keys % max(coded.n_activities, 1), minlength=coded.n_activities)
+    cases = activity_case_counts(coded) if cases is None else cases
     acts = pd.DataFrame({"activity": list(coded.activities), "events": events, "cases": cases,
                          "case_share": cases / n})
     acts = acts.sort_values(["events", "activity"], ascending=[False, True], kind="stable").reset_index(drop=True)
@@ -136,7 +140,7 @@ def case_durations(coded: CodedLog) -> np.ndarray:
 def case_rework(coded: CodedLog) -> np.ndarray:
     """Return, per case, whether some activity occurs in it more than once."""
     n = np.int64(max(coded.n_activities, 1))
-    keys = np.unique(coded.case_index * n + coded.codes)
+    keys = _distinct(coded.case_index * n + coded.codes)
     distinct = np.bincount(keys // n, minlength=coded.n_cases)
     return distinct < coded.case_lengths
 
@@ -144,10 +148,23 @@ def case_rework(coded: CodedLog) -> np.ndarray:
 def event_values(log: pd.DataFrame, coded: CodedLog, column: str) -> pd.Categorical:
     """Return ``column`` of ``log`` in the coded event order, as a Categorical (NaN for missing).
 
-    Categorical codes keep a million text values cheap: no Python string per event.
+    Categorical codes keep a million text values cheap: no Python string per event. The result
+    is computed once per log and column.
     """
-    codes, uniques = pd.factorize(log[column])
-    return pd.Categorical.from_codes(codes[coded.rows], categories=pd.Index(np.asarray(uniques, dtype=object)))
+    cache = _VALUES.setdefault(coded, {})
+    key = (id(log), column)
+    if key not in cache or cache[key][0] is not log:
+        codes, uniques = pd.factorize(log[column])
+        cache[key] = (log, pd.Categorical.from_codes(
+            codes[coded.rows], categories=pd.Index(np.asarray(uniques, dtype=object))))
+    return cache[key][1]
+
+
+# coded log -> (frame id, column) -> (the frame, its values in coded order): the sections of one
+# report ask for the same columns several times, and factorising 10^7 texts takes a second each.
+# Entries go with their coded log.
+_VALUES: weakref.WeakKeyDictionary[CodedLog, dict[tuple[int, str], tuple[pd.DataFrame, pd.Categorical]]] = \
+    weakref.WeakKeyDictionary()
 
 
 def event_activities(coded: CodedLog) -> pd.Categorical:

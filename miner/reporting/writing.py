@@ -14,11 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Sequence
 
-import pandas as pd
 
 from miner.errors import MinerError
 
@@ -48,6 +47,7 @@ class Report:
     events: int
     findings: int = 0
     pseudonymized: bool = False
+    comparison: Any = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return (f"Report({self.output}: {self.cases} cases, {self.events} events, {self.findings} findings, "
@@ -65,7 +65,8 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
     """Write the full report on ``source`` into the folder ``output``.
 
     Args:
-        source: log file(s) (any kind ``miner.ingest`` reads), an ``IngestResult`` or a canonical DataFrame.
+        source: a :class:`~miner.prepared.PreparedLog` (coded once, shared by every section), log
+            file(s) (any kind ``miner.ingest`` reads), an ``IngestResult`` or a canonical DataFrame.
         output: folder to write into (created).
         declared: declared-process file(s) (YAML, Excel sheet, BPMN) to compare with; when None,
             section 3 says how to add one.
@@ -75,10 +76,12 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
         **read_options: column mapping and reading options for ``source``.
 
     Returns:
-        A :class:`Report` with the paths written.
+        A :class:`Report` with the paths written (and ``comparison``, the :class:`Comparison`
+        made, for the interview guide to reuse).
 
     Raises:
         InputError: the source or a declared process cannot be read.
+        OutputError: the folder ``output`` cannot be written.
         PseudonymizationError: a real name survived pseudonymisation (nothing should be shared).
 
     Example:
@@ -87,51 +90,63 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
         >>> r.docx  # doctest: +SKIP
         PosixPath('out/report.docx')
     """
-    from miner.discovery.dfg import encode, variants
     from miner.discovery.real_process import discover
     from miner.ingestion.pseudonymize import Pseudonyms, pseudonymize_log
+    from miner.ingestion.reading import prepare_log
+    from miner.outputs import output_folder
+    from miner.prepared import PreparedLog
     from miner.reporting.maps import overlay_stems
 
-    out = Path(output)
-    out.mkdir(parents=True, exist_ok=True)
-    frame, ingest = _load(source, read_options)
+    out = output_folder(output)
+    stage = Stages("report")  # stage lines start once the log is read: a bad source stays one error line
+    prepared = prepare_log(source, **read_options)
     pseudonyms = Pseudonyms()
     if pseudonymize or pseudonymize_clients:
-        frame, pseudonyms = pseudonymize_log(frame, employees=pseudonymize, clients=pseudonymize_clients, lang=lang)
-        ingest = _scrub_ingest(ingest, pseudonyms)
+        stage("pseudonymising")
+        frame, pseudonyms = pseudonymize_log(prepared.frame, employees=pseudonymize, clients=pseudonymize_clients,
+                                             lang=lang)
+        prepared = PreparedLog(frame, _scrub_ingest(prepared.ingest, pseudonyms), prepared.source)
     written: list[Path] = []
-    if ingest is not None:
-        written.append(ingest.write(out / "ingest.json"))
-    coded = encode(frame)
-    found = variants(coded)
-    discovery = discover(frame, output=out, lang=lang)
+    if prepared.ingest is not None:
+        written.append(prepared.ingest.write(out / "ingest.json"))
+    stage(f"coding {prepared.n_events:,} events".replace(",", " "))
+    prepared.variants  # noqa: B018 - computed once here, shared by every section below
+    stage("maps and models")
+    discovery = discover(prepared, output=out, lang=lang)
     written += list(discovery.paths)
     comparison, overlays = None, {}
     if declared:
-        comparison, files = _compare(frame, declared, out, lang, pseudonyms)
+        stage("comparing with the declared process")
+        comparison, files = _compare(prepared, declared, out, lang, pseudonyms)
         overlays = overlay_stems(comparison, out, lang)
         drawn = {out / f"{stem}{ext}" for stem in overlays.values() for ext in (".gv", ".svg", ".png")}
         written += files + sorted(p for p in drawn - set(files) if p.exists())
-    document = _compose(frame, coded, found, ingest, discovery, (comparison, overlays), out, lang,
+    stage("sections and charts")
+    document = _compose(prepared, discovery, (comparison, overlays), out, lang,
                         pseudonymize, pseudonymize_clients, source)
+    stage("writing report.html, report.docx and the tables")
     written += _write_outputs(document, out)
     if pseudonyms.names:
         _check_clean(out, pseudonyms, written)
+    stage.done()
     return Report(out, out / "report.html", out / "report.docx", tuple(dict.fromkeys(written)),
-                  coded.n_cases, coded.n_events, len(comparison.findings) if comparison else 0,
-                  bool(pseudonyms.names))
+                  prepared.n_cases, prepared.n_events, len(comparison.findings) if comparison else 0,
+                  bool(pseudonyms.names), comparison)
 
 
-def _load(source: Any, options: dict[str, Any]) -> tuple[pd.DataFrame, Any]:
-    """Return the canonical log and the ingest report (None when a DataFrame was given)."""
-    from miner.ingestion.reading import IngestResult, ingest, read_log
+class Stages:
+    """Say on stderr (the ``miner`` logger, silenced by ``-q``) which stage of a long command starts."""
 
-    if isinstance(source, IngestResult):
-        return source.log, source.report
-    if isinstance(source, pd.DataFrame):
-        return read_log(source), None
-    result = ingest(source, **options)
-    return result.log, result.report
+    def __init__(self, command: str) -> None:
+        import time
+
+        self.command, self.clock, self.began = command, time.perf_counter, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        log.info("%s [%5.1f s]: %s", self.command, self.clock() - self.began, name)
+
+    def done(self) -> None:
+        log.info("%s [%5.1f s]: done", self.command, self.clock() - self.began)
 
 
 def _scrub_ingest(ingest: Any, pseudonyms: Any) -> Any:
@@ -143,7 +158,7 @@ def _scrub_ingest(ingest: Any, pseudonyms: Any) -> Any:
     return replace(ingest, reasons=reasons)
 
 
-def _compare(frame: pd.DataFrame, declared: Any, out: Path, lang: Lang, pseudonyms: Any) -> tuple[Any, list[Path]]:
+def _compare(prepared: Any, declared: Any, out: Path, lang: Lang, pseudonyms: Any) -> tuple[Any, list[Path]]:
     """Compare with the declared process(es); their ``described_by`` is scrubbed of names first."""
     from miner.comparison.analysis import compare
     from miner.declared.reading import read_declared
@@ -155,7 +170,7 @@ def _compare(frame: pd.DataFrame, declared: Any, out: Path, lang: Lang, pseudony
         if pseudonyms.names and process.described_by:
             process = replace(process, described_by=pseudonyms.scrub(process.described_by))
         processes.append(process)
-    comparison = compare(frame, processes if len(processes) > 1 else processes[0], output=out, lang=lang)
+    comparison = compare(prepared, processes if len(processes) > 1 else processes[0], output=out, lang=lang)
     files = [out / "findings.json"]
     for i in range(len(comparison.maps)):
         stem = "comparison" if i == 0 else f"comparison_{i + 1}"
@@ -165,10 +180,13 @@ def _compare(frame: pd.DataFrame, declared: Any, out: Path, lang: Lang, pseudony
     return comparison, files
 
 
-def _compose(frame: pd.DataFrame, coded: Any, found: Any, ingest: Any, discovery: Any,
-             compared: tuple[Any, dict[int, str]], out: Path, lang: Lang, pseudonymize: bool,
-             pseudonymize_clients: bool, source: Any) -> Any:
-    """Compute every section and compose the document; ``compared`` is (Comparison or None, overlay stems)."""
+def _compose(prepared: Any, discovery: Any, compared: tuple[Any, dict[int, str]], out: Path, lang: Lang,
+             pseudonymize: bool, pseudonymize_clients: bool, source: Any) -> Any:
+    """Compute every section from the prepared log and compose the document.
+
+    ``compared`` is (Comparison or None, overlay stems); the maps come from ``discovery`` and the
+    comparison as drawn, not read back from the folder.
+    """
     from miner.reporting.blocks import Document
     from miner.reporting.clients import clients
     from miner.reporting.compose import Composer, compare_section, data_section, process_section
@@ -181,13 +199,16 @@ def _compose(frame: pd.DataFrame, coded: Any, found: Any, ingest: Any, discovery
     comparison, overlays = compared
     c = Composer(lang)
     t = c.t
-    ov = overview(frame, coded, found, ingest)
+    frame, coded, found = prepared.frame, prepared.coded, prepared.variants
+    ov = overview(frame, coded, found, prepared.ingest)
     staff = people(frame, coded, unknown=t["unknown_department"])
     handovers = handover_map(staff.handovers if staff is not None else None, out, lang)
-    blocks = (data_section(c, ov) + process_section(c, real_process(coded, found), discovery)
+    real = real_process(coded, found, cases=prepared.dfg.activity_cases)
+    blocks = (data_section(c, ov) + process_section(c, real, discovery)
               + compare_section(c, comparison, out, overlays) + people_section(c, staff, handovers)
               + clients_section(c, clients(frame, coded)) + entry_section(c, entry(frame, coded, unknown="—")))
-    files = ", ".join(ov.sources["file"].astype(str).tolist()) or str(source)
+    files = ", ".join(ov.sources["file"].astype(str).tolist()) if prepared.ingest is not None else ""
+    files = files or prepared.source or ", ".join(ov.sources["file"].astype(str).tolist()) or str(source)
     subtitle = [t["subtitle"].format(sources=files, period=f"{c.date(ov.start)} – {c.date(ov.end)}",
                                      today=f"{dt.date.today():%d.%m.%Y}")]
     if pseudonymize:
@@ -197,7 +218,34 @@ def _compose(frame: pd.DataFrame, coded: Any, found: Any, ingest: Any, discovery
     title = t["title"]
     if comparison is not None:
         title += f": {comparison.parts[0].declared.process}"
-    return Document(title, tuple(subtitle), tuple(blocks), lang, t["toc"], t["toc_hint"])
+    return Document(title, tuple(subtitle), tuple(capped(blocks, t, lang)), lang, t["toc"], t["toc_hint"])
+
+
+MAX_ROWS = 50  # rows of one table a person reads in the documents; the exports hold them all
+
+
+def capped(blocks: Sequence[Any], t: dict[str, str], lang: Lang, rows: int = MAX_ROWS) -> list[Any]:
+    """Show at most ``rows`` rows of each table, with a note that the rest are in tables.xlsx.
+
+    A table already cut by its section (findings, employees: their own note follows) is left
+    as it is. A log whose activity column holds ids has thousands of activities: the documents
+    stay readable and fast to write, and nothing is lost.
+
+    Example:
+        >>> capped([make_table("activities", frame, [str])], texts("ru"), "ru", rows=2)  # doctest: +SKIP
+    """
+    from miner.reporting.blocks import Paragraph, Table
+
+    out: list[Any] = []
+    for block in blocks:
+        cut = isinstance(block, Table) and block.export is not None and len(block.export) > len(block.rows)
+        if not isinstance(block, Table) or cut or len(block.rows) <= rows:
+            out.append(block)
+            continue
+        where = (f"tables.xlsx, лист «{block.name[:31]}»" if lang == "ru" else f"tables.xlsx, sheet «{block.name[:31]}»")
+        out += [replace(block, rows=block.rows[:rows]),
+                Paragraph(t["more_rows"].format(shown=rows, total=len(block.rows), file=where), "note")]
+    return out
 
 
 def _write_outputs(document: Any, out: Path) -> list[Path]:
