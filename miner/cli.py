@@ -118,6 +118,13 @@ class _CurrentStderr(logging.Handler):
 @click.option("--system", help="Where these sources were recorded (source:system), e.g. 1C or Excel; "
                                "by default the kind of file, and 1C for files named *1c*.")
 @source_options
+@click.option("--from", "date_from", metavar="DATE", help="1C journal: keep records from this date (2024-01-31 or "
+              "31.01.2024, a time may follow); the rest is counted as excluded.")
+@click.option("--to", "date_to", metavar="DATE", help="1C journal: keep records up to this date (a date alone "
+              "includes the whole day).")
+@click.option("--events", multiple=True, metavar="KIND", help="1C journal: keep these event kinds only (repeat or "
+              "comma-separate): data, documents, _$Data$_.Post, _$Session$_, 'Данные. Проведение', "
+              "Документ.ЗаказКлиента.")
 @handle_errors
 def ingest(sources: tuple[Path, ...], output: Path, system: str | None, **kwargs: Any) -> None:
     """Read SOURCES into one canonical event log and write LOG plus LOG.ingest.json.
@@ -126,10 +133,13 @@ def ingest(sources: tuple[Path, ...], output: Path, system: str | None, **kwargs
     Example:
       miner ingest sample_data/sales_1c.csv sample_data/warehouse.xlsx -o sales.parquet
       miner ingest export.csv --case "Номер" --timestamp "Дата" -o log.parquet
+      miner ingest 1Cv8Log --from 2024-01-01 --to 2024-12-31 --events documents -o 2024.parquet
     """
     import miner
 
-    result = miner.ingest(list(sources), output=output, system=system, progress=True, **read_options(kwargs))
+    journal = {k: kwargs.pop(k) for k in ("date_from", "date_to", "events") if kwargs.get(k)}
+    result = miner.ingest(list(sources), output=output, system=system, progress=True, **read_options(kwargs),
+                          **journal)
     click.echo(f"{output}: {result.report.summary()}", err=True)
 
 

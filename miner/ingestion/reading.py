@@ -76,6 +76,11 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
     if not paths:
         raise InputError("no sources given")
     kinds = {p: kind or detect_kind(p) for p in paths}
+    from miner.ingestion.streaming import stream_if_big  # a big 1C journal: straight to parquet
+
+    streamed = stream_if_big(paths, kinds, output, system=system, progress=progress, **options)
+    if streamed is not None:
+        return streamed
     reads: list[SourceRead] = []
     grouped: dict[str, list[Path]] = {}
     for p in paths:
