@@ -80,7 +80,7 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
 
     streamed = stream_if_big(paths, kinds, output, system=system, progress=progress, **options)
     if streamed is not None:
-        return streamed
+        return IngestResult(*streamed)
     reads: list[SourceRead] = []
     grouped: dict[str, list[Path]] = {}
     for p in paths:

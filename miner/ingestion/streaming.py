@@ -39,11 +39,12 @@ def journal_bytes(path: Path) -> int:
 
 
 def stream_if_big(paths: list[Path], kinds: dict[Path, str], output: str | Path | None, *,
-                  system: str | None = None, progress: bool = False, **options: Any) -> Any:
-    """Stream a lone big text journal into ``output``; return its IngestResult, or None to read in memory.
+                  system: str | None = None, progress: bool = False,
+                  **options: Any) -> tuple[pd.DataFrame, IngestReport, Path] | None:
+    """Stream a lone big text journal into ``output``; return (log, report, output), or None to read in memory.
 
-    The result's ``log`` is empty (the events are only in ``output``): read it with
-    :func:`miner.read_log` where memory allows.
+    The log is empty (the events are only in ``output``): read it with :func:`miner.read_log` where
+    memory allows.
     """
     if output is None or Path(output).suffix.lower() != ".parquet" or len(paths) != 1:
         return None
@@ -53,7 +54,7 @@ def stream_if_big(paths: list[Path], kinds: dict[Path, str], output: str | Path 
 
 
 def ingest_streaming(path: Path, output: Path, *, system: str | None = None, progress: bool = False,
-                     **options: Any) -> Any:
+                     **options: Any) -> tuple[pd.DataFrame, IngestReport, Path]:
     """Stream the text journal ``path`` into the parquet ``output`` and write its ingest report.
 
     Args:
@@ -64,11 +65,11 @@ def ingest_streaming(path: Path, output: Path, *, system: str | None = None, pro
         **options: ``case_notion``, ``include_rolled_back``, ``strict``, ``date_from``, ``date_to``,
             ``events`` (as for :func:`connectors.onec.journal.read_onec_journal`); others are ignored.
     Returns:
-        :class:`miner.ingestion.reading.IngestResult` with an empty ``log``.
+        (an empty canonical log, the report, ``output``): the fields of
+        :class:`miner.ingestion.reading.IngestResult`.
     """
     from connectors.onec.journal import _progress_bar
     from connectors.onec.stream import stream_onec_journal
-    from miner.ingestion.reading import IngestResult
 
     chosen = {k: options[k] for k in _OPTIONS if options.get(k) is not None}
     with _progress_bar(journal_bytes(path), "B", progress) as bar:
@@ -78,4 +79,4 @@ def ingest_streaming(path: Path, output: Path, *, system: str | None = None, pro
     log.info("%s: streamed %s events into %s (the journal is too big to hold in memory; read the log from there)",
              path, read.events, output)
     empty = E.finalize(pd.DataFrame({c: pd.Series([], dtype="str") for c in E.REQUIRED}))
-    return IngestResult(empty, report, output)
+    return empty, report, output
