@@ -78,9 +78,13 @@ class ReadOptions:
                                             "or per user and day.", choice=("object", "session", "user_day"))
     include_rolled_back: bool | None = _opt(JOURNAL, "1C journal: keep data changes of rolled-back transactions "
                                                      "(flagged) instead of excluding them.", is_flag=True)
-    date_from: str | None = _opt(JOURNAL, "1C journal: read records from this date on (dd.mm.yyyy or yyyy-mm-dd).")
-    date_to: str | None = _opt(JOURNAL, "1C journal: read records up to this date (dd.mm.yyyy or yyyy-mm-dd).")
-    events: str | None = _opt(JOURNAL, "1C journal: only these events, comma-separated (e.g. _$Data$_.Post).")
+    date_from: str | None = _opt(JOURNAL, "1C journal: keep records from this date on (31.01.2024 or 2024-01-31, a "
+                                          "time may follow); the rest is counted as excluded.", flag="--from")
+    date_to: str | None = _opt(JOURNAL, "1C journal: keep records up to this date (a date alone includes the whole "
+                                        "day).", flag="--to")
+    events: str | Sequence[str] | None = _opt(JOURNAL, "1C journal: keep these event kinds only (repeat or "
+                                                       "comma-separate): data, documents, _$Data$_.Post, "
+                                                       "'Данные. Проведение', Документ.ЗаказКлиента.", multiple=True)
     root_kind: str | None = _opt(DOCS, "1C document lists: the document kind that starts a case, e.g. "
                                        "'Заказ клиента' (default: Заказ клиента and Заказ поставщику).")
     keep_unlinked: bool | None = _opt(DOCS, "1C document lists: keep documents linked to no order (advance "

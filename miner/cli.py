@@ -69,6 +69,8 @@ def read_options(kwargs: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for name in ReadOptions.names():
         value = kwargs.pop(name, None)
+        if value == ():
+            value = None
         if name in MAPPING_FIELDS and isinstance(value, tuple):
             value = None if not value else value[0] if len(value) == 1 else list(value)
         if value is not None:
@@ -128,6 +130,7 @@ def ingest(sources: tuple[Path, ...], output: Path, **kwargs: Any) -> None:
     Example:
       miner ingest sample_data/sales_1c.csv sample_data/warehouse.xlsx -o sales.parquet
       miner ingest export.csv --case "Номер" --timestamp "Дата" -o log.parquet
+      miner ingest 1Cv8Log --from 2024-01-01 --to 2024-12-31 --events documents -o 2024.parquet
     """
     import miner
 

@@ -26,6 +26,7 @@ MAX_RECORD_BYTES = 16 << 20  # a record longer than this is treated as broken (n
 _TOKEN = re.compile(rb'"(?:[^"]++|"")*+"|[{},]|[^{},"\s]++|\s++')
 # Where a journal record starts: a line beginning with {14 digits,letter,  (used only to resync).
 _RECORD_START = re.compile(rb"\n\s*\{\d{14},[A-Z],")
+_CUT_OK = re.compile(rb"\{\d{14},[A-Z],")  # what follows a separator that is really between records
 
 
 class BracketsSyntaxError(ValueError):
@@ -206,6 +207,35 @@ def _resync(buf: bytes, pos: int, eof: bool, reason: str) -> _Scan:
 SlowConvert = Callable[[list[bytes]], "tuple[bytes, ...] | str"]
 
 
+def record_ranges(path: Path, start: int, separator: bytes, size: int) -> list[tuple[int, int]]:
+    """Cut ``path`` from ``start`` into byte ranges of about ``size`` that begin at a record start.
+
+    Each cut is just after a record separator (``\\r\\n},\\r\\n{`` → at its ``{``), so ranges can be
+    read independently (in parallel). A separator inside a string could only make a cut inside a
+    record: the careful scanner then reports that one record as broken, as it would anyway.
+    """
+    total = path.stat().st_size
+    cuts = [start]
+    with open(path, "rb") as fh:
+        at = start + size
+        while at < total:
+            fh.seek(at)
+            window = fh.read(1 << 20)
+            hit = window.find(separator)
+            while hit >= 0 and not _CUT_OK.match(window, hit + len(separator) - 1):
+                hit = window.find(separator, hit + 1)
+            if hit < 0:
+                if len(window) < len(separator) + 32:
+                    break
+                at += len(window) - len(separator) - 32
+                continue
+            cut = at + hit + len(separator) - 1
+            cuts.append(cut)
+            at = cut + size
+    cuts.append(total)
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
 @dataclass
 class RecordBatch:
     """Records of one chunk: one pyarrow binary array per named group of the record pattern."""
@@ -217,7 +247,8 @@ class RecordBatch:
 
 
 def iter_record_batches(path: Path, start: int, pattern: str, separator: bytes, convert: SlowConvert,
-                        *, chunk_bytes: int = CHUNK_BYTES) -> Iterator[RecordBatch]:
+                        *, chunk_bytes: int = CHUNK_BYTES, end: int | None = None,
+                        line: int | None = None) -> Iterator[RecordBatch]:
     """Stream the records of ``path`` from byte ``start`` in batches of raw field groups.
 
     Each chunk is cut at the record separator 1C writes (``\\r\\n},\\r\\n{``), and every piece is
@@ -234,16 +265,25 @@ def iter_record_batches(path: Path, start: int, pattern: str, separator: bytes, 
         convert: turns the raw top-level fields of a record the pattern missed into the pattern's
             groups (in order), or returns a message when the record is malformed.
         chunk_bytes: how much to read at a time.
+        end: stop at this byte offset (a record start, see :func:`record_ranges`); the end of the file
+            when None.
+        line: the line number at ``start`` when known (else counted from the file's beginning).
     Yields:
         :class:`RecordBatch` per chunk; ``rows`` are 1-based record numbers in the file.
     """
     names = re.findall(r"\(\?P<(\w+)>", pattern)
     state = _State(names, pattern, separator, convert, chunk_bytes)
     with open(path, "rb") as fh:
-        state.line = fh.read(start).count(b"\n") + 1
+        if line is None:
+            state.line = fh.read(start).count(b"\n") + 1
+        else:
+            state.line = line
+            fh.seek(start)
         buf, eof, offset = b"", False, start
+        stop = end if end is not None else 1 << 62
         while not eof:
-            chunk = fh.read(chunk_bytes)
+            want = min(chunk_bytes, stop - offset - len(buf))
+            chunk = fh.read(want) if want > 0 else b""
             eof = len(chunk) < chunk_bytes
             buf = buf + chunk if buf else chunk
             batch, consumed = state.split(buf, eof, offset)

@@ -145,14 +145,30 @@ def activities(kept: pd.DataFrame, pres: Presentations, meta: Cat, title: Callab
     labels = []
     for k in uniques:
         e, m = divmod(int(k), width)
-        name = event.labels[e] if e >= 0 else ""
-        verb = OBJECT_VERBS.get(name)
-        meta_name = meta.labels[m - 1] if m > 0 else ""
-        if verb and meta_name:
-            labels.append(f"{kinds.get(m - 1) or title_of_metadata(meta_name)}: {verb}")
-        else:
-            labels.append(title(name) or "<событие не указано>")
+        labels.append(activity_label(event.labels[e] if e >= 0 else "", meta.labels[m - 1] if m > 0 else "",
+                                     kinds.get(m - 1), title))
     return as_categorical(codes, labels)
+
+
+def activity_label(event: str, metadata: str, kind: str | None, title: Callable[[str], str]) -> str:
+    """«Заказ клиента: проведен» for a change of an object (``kind`` = its kind in presentations, if
+    known), else the event's presentation (``title``).
+
+    >>> activity_label("_$Data$_.Post", "Документ.ЗаказКлиента", "Заказ клиента", str)
+    'Заказ клиента: проведен'
+    """
+    verb = OBJECT_VERBS.get(event)
+    if verb and metadata:
+        return f"{kind or title_of_metadata(metadata)}: {verb}"
+    return title(event) or "<событие не указано>"
+
+
+def kinds_by_metadata(votes: pd.DataFrame) -> dict[str, str]:
+    """The kind of each metadata object from ``votes`` (columns meta, kind, n = its documents):
+    the most frequent kind; among equally frequent ones the last in (meta, kind) order, as
+    :func:`activities` decides."""
+    ordered = votes.sort_values(["meta", "kind"]).sort_values("n", kind="stable")
+    return dict(zip(ordered["meta"], ordered["kind"]))
 
 
 def object_cases(kept: pd.DataFrame, pres: Presentations, meta: Cat) -> pd.arrays.ArrowStringArray:

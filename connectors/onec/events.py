@@ -15,6 +15,7 @@ import pandas as pd
 
 from connectors.onec.cases import (Cat, Presentations, activities, as_categorical, doc_kinds,
                                    object_cases, session_cases, user_day_cases)
+from connectors.onec.filters import EVENTS_REASON, PERIOD_REASON, JournalFilter
 from connectors.onec.lgf import release_memory
 from miner import eventlog as ev
 from miner.rejects import RowProblems
@@ -71,6 +72,8 @@ class Built:
     frame: pd.DataFrame
     problems: RowProblems
     details: dict[str, Any] = field(default_factory=dict)
+    keep: np.ndarray | None = None  # which raw records became events
+    presentations: Presentations | None = None  # the events' parsed data presentations
 
 
 def transaction_outcomes(raw: pd.DataFrame) -> pd.Categorical:
@@ -101,7 +104,7 @@ def event_title(name: str) -> str:
 
 def build_events(raw: pd.DataFrame, *, case_notion: CaseNotion = "object", include_rolled_back: bool = False,
                  system: str = "1C", outcome: pd.Categorical | None = None,
-                 transactions: dict[str, int] | None = None) -> Built:
+                 transactions: dict[str, int] | None = None, filt: JournalFilter | None = None) -> Built:
     """Turn a raw journal table into canonical events.
 
     Args:
@@ -114,6 +117,7 @@ def build_events(raw: pd.DataFrame, *, case_notion: CaseNotion = "object", inclu
         system: the value of ``source:system``.
         outcome, transactions: the transaction outcome of each record and the counts per outcome,
             when the reader decided them already (the lgp reader keeps only candidate records).
+        filt: the period and event kinds to keep (the lgp reader applies it while reading).
     Returns:
         :class:`Built`: events, problems (every record that is not an event), details.
     Example:
@@ -133,25 +137,47 @@ def build_events(raw: pd.DataFrame, *, case_notion: CaseNotion = "object", inclu
     keep = ~no_date & ~service
     _count(problems, raw, no_date, "unreadable date in the record", reject=True)
     _count(problems, raw, service & ~no_date, "transaction service record (Begin/Commit/Rollback)")
+    if case_notion == "object":
+        _count(problems, raw, keep & ~is_data,
+               "not a change of a 1C object (session, job, message); use case notion session or user_day")
+        keep &= is_data
+    if filt is not None and filt.active:
+        keep = _filtered(problems, raw, keep, filt)
     rolled = (np.asarray(outcome.codes) == 2) & is_data & keep
     if not include_rolled_back:
         _count(problems, raw, rolled, "rolled-back transaction")
         keep &= ~rolled
     if case_notion == "object":
         has_object = Cat(raw["ref"]).nonempty() | Cat(raw["data"]).nonempty() | Cat(raw["presentation"]).nonempty()
-        _count(problems, raw, keep & ~is_data,
-               "not a change of a 1C object (session, job, message); use case notion session or user_day")
-        _count(problems, raw, keep & is_data & ~has_object, "data change without an object reference")
-        keep &= is_data & has_object
+        _count(problems, raw, keep & ~has_object, "data change without an object reference")
+        keep &= has_object
     kept = raw if keep.all() else raw[keep]
     del raw  # the caller passes the table over: free it before the events are built
     outcome = outcome if keep.all() else outcome[keep]
-    frame = _event_frame(kept, case_notion, system)
+    frame, pres = _event_frame(kept, case_notion, system)
     frame["onec:transaction"] = outcome
     details = {"case_notion": case_notion, "transactions": transactions}
     if include_rolled_back and rolled.any():
         details["rolled_back_kept"] = int(rolled.sum())
-    return Built(frame, problems, details)
+    return Built(frame, problems, details, keep, pres)
+
+
+def _filtered(problems: RowProblems, raw: pd.DataFrame, keep: np.ndarray, filt: JournalFilter) -> np.ndarray:
+    """Apply the period and event filters to the records still kept; count what they leave out."""
+    seconds = raw["date"].to_numpy().astype("datetime64[s]").astype(np.int64)  # NaT is int64 min
+    period = filt.period_mask(seconds)
+    _count(problems, raw, keep & ~period, PERIOD_REASON)
+    keep = keep & period
+    if filt.tokens:
+        event, meta = Cat(raw["event"]), Cat(raw["metadata"])
+        width = len(meta.labels) + 1
+        pairs, uniques = pd.factorize(event.codes * width + (meta.codes + 1))
+        lut = np.array([filt.event_ok(event.labels[e] if e >= 0 else "", meta.labels[m - 1] if m > 0 else "")
+                        for e, m in (divmod(int(k), width) for k in uniques)] + [True], dtype=bool)
+        chosen = lut[np.where(pairs < 0, len(uniques), pairs)]
+        _count(problems, raw, keep & ~chosen, EVENTS_REASON)
+        keep = keep & chosen
+    return keep
 
 
 def _count(problems: RowProblems, raw: pd.DataFrame, mask: np.ndarray, reason: str, reject: bool = False) -> None:
@@ -178,7 +204,7 @@ def _transaction_counts(raw: pd.DataFrame, outcome: pd.Categorical) -> dict[str,
             "unfinished": int(counts.get(3, 0))}
 
 
-def _event_frame(kept: pd.DataFrame, case_notion: CaseNotion, system: str) -> pd.DataFrame:
+def _event_frame(kept: pd.DataFrame, case_notion: CaseNotion, system: str) -> tuple[pd.DataFrame, Presentations]:
     """Build the canonical columns and attributes for the records that become events."""
     pres = Presentations(kept["presentation"])
     release_memory()
@@ -210,5 +236,5 @@ def _event_frame(kept: pd.DataFrame, case_notion: CaseNotion, system: str) -> pd
     frame["doc:number"] = as_categorical(pres.cat.codes, pres.number)
     frame["doc:date"] = pres.dates[pres.at(pres.cat.codes)].astype("datetime64[ns]")
     release_memory()
-    return frame
+    return frame, pres
 

@@ -17,9 +17,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from typing import Any
+from typing import Any, Sequence
 
-from connectors.onec.events import CASE_NOTIONS, CaseNotion, build_events
+from connectors.onec.events import CASE_NOTIONS, TITLE_TO_EVENT, CaseNotion, build_events
+from connectors.onec.filters import JournalFilter
 from miner.errors import FormatError, InputError, ValueProblemError
 from miner.rejects import RowProblems, SourceInfo, SourceRead
 
@@ -118,7 +119,9 @@ def _progress_bar(total: int | None, unit: str, enabled: bool) -> Any:
 
 
 def read_onec_journal(path: str | Path, *, tz: str = "Europe/Moscow", case_notion: CaseNotion = "object",
-                      include_rolled_back: bool = False, strict: bool = False, progress: bool = False) -> SourceRead:
+                      include_rolled_back: bool = False, strict: bool = False, progress: bool = False,
+                      date_from: str | None = None, date_to: str | None = None,
+                      events: Sequence[str] | str | None = None) -> SourceRead:
     """Read a 1C registration journal into canonical events.
 
     Args:
@@ -130,6 +133,11 @@ def read_onec_journal(path: str | Path, *, tz: str = "Europe/Moscow", case_notio
             ``onec:transaction``) instead of excluding them.
         strict: raise at the first broken record instead of rejecting it.
         progress: show a progress bar on stderr.
+        date_from, date_to: keep records of this period only (``2024-01-31`` or ``31.01.2024``, a time
+            may follow; a date alone for ``date_to`` includes that day); others are excluded.
+        events: keep these event kinds only: ``data``, ``documents``, event ids or groups
+            (``_$Data$_.Post``, ``_$Session$_``), Russian presentations («Данные. Проведение»),
+            metadata (``Документ.ЗаказКлиента``); see :mod:`connectors.onec.filters`.
     Returns:
         :class:`miner.rejects.SourceRead`; ``source:row`` is the record number in its file.
     Raises:
@@ -144,13 +152,16 @@ def read_onec_journal(path: str | Path, *, tz: str = "Europe/Moscow", case_notio
     if case_notion not in CASE_NOTIONS:
         raise InputError(f"unknown case notion '{case_notion}'; use one of: {', '.join(CASE_NOTIONS)}")
     _check_tz(tz)
+    filt = JournalFilter.build(date_from, date_to, events, titles=TITLE_TO_EVENT)
     kind, files, lgf, notes = _pick_files(path)
     problems = RowProblems()
     details: dict[str, Any] = {"format": kind, "files": [f.name for f in files], **notes}
+    if filt.active:
+        details["filters"] = filt.describe()
     table, records, known = _read_raw(kind, files, lgf, problems, details, tz=tz, strict=strict, progress=progress,
-                                      case_notion=case_notion, include_rolled_back=include_rolled_back)
+                                      case_notion=case_notion, include_rolled_back=include_rolled_back, filt=filt)
     built = build_events(table.pop("raw"), case_notion=case_notion, include_rolled_back=include_rolled_back,
-                         **known)
+                         filt=None if kind == "lgp" else filt, **known)
     problems.merge(built.problems)
     if strict and problems.rejected:
         _raise_first(problems)
@@ -164,14 +175,14 @@ def read_onec_journal(path: str | Path, *, tz: str = "Europe/Moscow", case_notio
 
 
 def _read_raw(kind: str, files: list[Path], lgf: Path | None, problems: RowProblems, details: dict[str, Any], *,
-              tz: str, strict: bool, progress: bool, case_notion: str,
-              include_rolled_back: bool) -> tuple[dict[str, Any], int, dict[str, Any]]:
+              tz: str, strict: bool, progress: bool, case_notion: str, include_rolled_back: bool,
+              filt: JournalFilter | None = None) -> tuple[dict[str, Any], int, dict[str, Any]]:
     """Read the journal files of ``kind`` into the raw table (handed over in a dict, so the caller
     keeps no reference and a big table can be freed while the events are built)."""
     known: dict[str, Any] = {}
     if kind == "lgp":
         raw, records, known = _read_text(lgf, files, problems, details, strict, progress, case_notion,
-                                         include_rolled_back)
+                                         include_rolled_back, filt)
     elif kind == "lgd":
         from connectors.onec.lgd import read_lgd
 
@@ -209,7 +220,8 @@ def _check_tz(tz: str) -> None:
 
 
 def _read_text(lgf: Path | None, lgps: list[Path], problems: RowProblems, details: dict[str, Any], strict: bool,
-               progress: bool, case_notion: str, include_rolled_back: bool) -> tuple[Any, int, dict[str, Any]]:
+               progress: bool, case_notion: str, include_rolled_back: bool,
+               filt: JournalFilter | None = None) -> tuple[Any, int, dict[str, Any]]:
     """Read lgf + lgp; count broken records and records whose event code the lgf lacks."""
     from connectors.onec.lgp import read_lgp
 
@@ -219,7 +231,7 @@ def _read_text(lgf: Path | None, lgps: list[Path], problems: RowProblems, detail
     total = sum(p.stat().st_size for p in lgps)
     with _progress_bar(total, "B", progress) as bar:
         read = read_lgp(lgf, lgps, progress=bar.update, keep_other=case_notion != "object",
-                        include_rolled_back=include_rolled_back)
+                        include_rolled_back=include_rolled_back, filt=filt)
     for file, broken in read.broken:
         where = f"{file}, запись {broken.record}, строка {broken.line} (байт {broken.offset})"
         if strict:

@@ -16,6 +16,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from connectors.onec.filters import EVENTS_REASON, PERIOD_REASON, JournalFilter
 from connectors.onec.brackets import CHUNK_BYTES, BrokenRecord, RecordBatch, iter_record_batches
 from connectors.onec.lgf import (Refresher, categorical, decode_data_all, read_header, read_lgf, release_memory,
                                  texts)
@@ -90,8 +91,10 @@ class LgpRead:
 class _Collector:
     """Per chunk: classify records by event, keep transaction facts for all, full fields for candidates."""
 
-    def __init__(self, refresh: Refresher, keep: tuple[int, ...], lgf_name: str) -> None:
+    def __init__(self, refresh: Refresher, keep: tuple[int, ...], lgf_name: str,
+                 filt: JournalFilter | None = None) -> None:
         self.refresh, self.keep, self.lgf_name = refresh, keep, lgf_name
+        self.filt = filt if filt is not None and filt.active else None
         self.classes: dict[int, int] = {}
         self.txn: list[Any] = []  # per chunk, all records: dictionary-encoded transaction keys
         self.status: list[np.ndarray] = []
@@ -132,15 +135,42 @@ class _Collector:
         self.klass.append(klass)
         self._count(batch.rows, klass, combo_idx, codes, file_name)
         pos = np.flatnonzero(np.isin(klass, self.keep))
+        dates = pc.strptime(cols["date"].take(pa.array(pos)).cast(pa.string()), format="%Y%m%d%H%M%S", unit="s",
+                            error_is_null=True)
+        seconds = dates.cast(pa.int64()).fill_null(np.iinfo(np.int64).min).to_numpy()
+        if self.filt is not None:
+            ok = self._chosen(pos, seconds, cols, combo_idx, codes, batch.rows, file_name)
+            pos, seconds = pos[ok], seconds[ok]
         self.positions.append(pos)
         take = pa.array(pos)
-        dates = pc.strptime(cols["date"].take(take).cast(pa.string()), format="%Y%m%d%H%M%S", unit="s",
-                            error_is_null=True)
-        self.dates.append(dates.cast(pa.int64()).fill_null(np.iinfo(np.int64).min).to_numpy())
+        self.dates.append(seconds)
         self.rows.append(batch.rows[pos])
         self.files.append(np.full(len(pos), file_id, dtype=np.int16))
         for name in _HEAVY:
             self.encoded[name].append(cols[name].take(take).dictionary_encode())
+
+    def _chosen(self, pos: np.ndarray, seconds: np.ndarray, cols: dict[str, Any], combo_idx: np.ndarray,
+                codes: list[int], rows: np.ndarray, file: str) -> np.ndarray:
+        """Which candidates pass the period and event filters; count the rest as excluded."""
+        import pyarrow as pa
+
+        assert self.filt is not None
+        ok = self.filt.period_mask(seconds)
+        out_period = ~ok
+        if self.filt.tokens and len(pos):
+            metas = cols["meta"].take(pa.array(pos)).dictionary_encode()
+            names = [self.refresh.lookup("metadata", int(m)) or "" for m in metas.dictionary.to_pylist()]
+            events = [self.refresh.lookup("events", c) or "" for c in codes]
+            pair = combo_idx[pos].astype(np.int64) * len(names) + metas.indices.to_numpy(zero_copy_only=False)
+            distinct, inverse = np.unique(pair, return_inverse=True)
+            lut = np.array([self.filt.event_ok(events[d // len(names)], names[d % len(names)]) for d in distinct],
+                           dtype=bool)
+            ok &= lut[inverse.reshape(-1)]
+        for mask, reason in ((out_period, PERIOD_REASON), (~ok & ~out_period, EVENTS_REASON)):
+            if mask.any():
+                self.problems.exclude(reason, int(mask.sum()), [{"file": file, "row": int(r)}
+                                                                for r in rows[pos[mask]][:5]])
+        return ok
 
     def _count(self, rows: np.ndarray, klass: np.ndarray, combo_idx: np.ndarray, codes: list[int], file: str) -> None:
         """Count the records that will not be events, with the first few as located examples."""
@@ -179,7 +209,8 @@ def _separator(path: Path) -> bytes:
 
 
 def read_lgp(lgf: Path, lgps: list[Path], progress: Callable[[int], None] | None = None, *,
-             keep_other: bool = True, include_rolled_back: bool = True, chunk_bytes: int = CHUNK_BYTES) -> LgpRead:
+             keep_other: bool = True, include_rolled_back: bool = True, chunk_bytes: int = CHUNK_BYTES,
+             filt: JournalFilter | None = None) -> LgpRead:
     """Read ``lgps`` (in the given order) with the dictionary ``lgf``.
 
     Args:
@@ -191,11 +222,12 @@ def read_lgp(lgf: Path, lgps: list[Path], progress: Callable[[int], None] | None
         include_rolled_back: keep data changes of rolled-back transactions; when False they are
             counted as excluded here, before the table is built.
         chunk_bytes: read size (tests make it tiny to put chunk borders everywhere).
+        filt: the period and event kinds to keep (others are counted as excluded).
     Returns:
         :class:`LgpRead`; ``frame`` has the columns of :data:`connectors.onec.events.RAW_COLUMNS`.
     """
     refresh = Refresher(read_lgf(lgf))
-    collect = _Collector(refresh, (OTHER, DATA) if keep_other else (DATA,), lgf.name)
+    collect = _Collector(refresh, (OTHER, DATA) if keep_other else (DATA,), lgf.name, filt)
     for file_id, path in enumerate(lgps):
         start = read_header(path)
         done = start
@@ -210,37 +242,53 @@ def read_lgp(lgf: Path, lgps: list[Path], progress: Callable[[int], None] | None
     return _assemble(collect, [p.name for p in lgps], include_rolled_back)
 
 
-def _outcomes(collect: _Collector) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    """Outcome code per candidate (0 none, 1 committed, 2 rolled back, 3 unfinished), its txn id, counts.
+def txn_facts(collect: _Collector) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    """What the records read so far say about their transactions.
 
-    A transaction is rolled back if any of its records is a Rollback or has status R; else committed
-    if any is a Commit or has status C; else unfinished (ONEC_FORMATS.md §1.2.5).
+    Returns the distinct transaction keys (pyarrow, ``"0,0"`` = none), per key whether a record
+    rolls it back (a Rollback or status R) or commits it (a Commit or status C), and per candidate
+    the index of its key (-1 = outside any transaction).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not collect.txn:
-        return np.zeros(0, np.int8), np.zeros(0, np.int64), {"committed": 0, "rolled_back": 0, "unfinished": 0}
     merged = pa.chunked_array(collect.txn).unify_dictionaries()
     collect.txn = []
     chunks = [c.indices.to_numpy(zero_copy_only=False) for c in merged.chunks]
     ids = np.concatenate(chunks)
     status = np.concatenate(collect.status)
     klass = np.concatenate(collect.klass)
-    size = len(merged.chunk(0).dictionary)
-    none = pc.index(merged.chunk(0).dictionary, b"0,0").as_py()
-    rb = np.zeros(size, dtype=bool)
+    keys = merged.chunk(0).dictionary
+    rb = np.zeros(len(keys), dtype=bool)
     rb[ids[(klass == ROLLBACK) | (status == ord("R"))]] = True
-    cm = np.zeros(size, dtype=bool)
+    cm = np.zeros(len(keys), dtype=bool)
     cm[ids[(klass == COMMIT) | (status == ord("C"))]] = True
+    cand = np.concatenate([c[p] for c, p in zip(chunks, collect.positions)]).astype(np.int64)
+    none = pc.index(keys, b"0,0").as_py()
+    if none >= 0:
+        cand[cand == none] = -1
+        rb[none] = cm[none] = False
+    return keys, rb, cm, cand
+
+
+def _outcomes(collect: _Collector) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Outcome code per candidate (0 none, 1 committed, 2 rolled back, 3 unfinished), its txn id, counts.
+
+    A transaction is rolled back if any of its records is a Rollback or has status R; else committed
+    if any is a Commit or has status C; else unfinished (ONEC_FORMATS.md §1.2.5).
+    """
+    import pyarrow.compute as pc
+
+    if not collect.txn:
+        return np.zeros(0, np.int8), np.zeros(0, np.int64), {"committed": 0, "rolled_back": 0, "unfinished": 0}
+    keys, rb, cm, cand = txn_facts(collect)
     per_txn = np.where(rb, 2, np.where(cm, 1, 3)).astype(np.int8)
+    none = pc.index(keys, b"0,0").as_py()
     if none >= 0:
         per_txn[none] = 0
     counts = np.bincount(per_txn, minlength=4)
-    cand = np.concatenate([c[p] for c, p in zip(chunks, collect.positions)]).astype(np.int64)
-    outcome = per_txn[cand]
-    if none >= 0:
-        cand[cand == none] = -1
+    outcome = np.where(cand >= 0, per_txn[np.maximum(cand, 0)], 0).astype(np.int8) if len(per_txn) else \
+        np.zeros(len(cand), np.int8)
     return outcome, cand, {"committed": int(counts[1]), "rolled_back": int(counts[2]), "unfinished": int(counts[3])}
 
 
@@ -250,11 +298,16 @@ def _candidates(collect: _Collector, name: str) -> np.ndarray:
     return np.concatenate([s[p] for s, p in zip(parts, collect.positions)]) if parts else np.zeros(0, np.uint8)
 
 
-def _assemble(collect: _Collector, names: list[str], include_rolled_back: bool) -> LgpRead:
-    """Decode the candidates' encoded fields through the dictionary into the raw journal table."""
+def _assemble(collect: _Collector, names: list[str], include_rolled_back: bool,
+              decided: tuple[np.ndarray, np.ndarray, dict[str, int]] | None = None) -> LgpRead:
+    """Decode the candidates' encoded fields through the dictionary into the raw journal table.
+
+    ``decided`` (outcome per candidate, transaction index per candidate, counts) replaces the
+    decision from these records alone, for a reader that decides outcomes later (streaming).
+    """
     from connectors.onec.events import OUTCOMES
 
-    outcome, txn, transactions = _outcomes(collect)
+    outcome, txn, transactions = decided if decided is not None else _outcomes(collect)
     release_memory()
     rows = np.concatenate(collect.rows) if collect.rows else np.zeros(0, np.int64)
     files = np.concatenate(collect.files) if collect.files else np.zeros(0, np.int16)

@@ -83,7 +83,14 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
     paths = _as_list(sources)
     check_sources(paths)
     notes: list[str] = []
-    reads = read_sources(expand(paths, opts.kind), opts, progress, notes)
+    kinds = expand(paths, opts.kind)
+    from miner.ingestion.streaming import stream_if_big  # a big 1C journal: straight to parquet
+
+    streamed = stream_if_big(list(kinds), kinds, output, system=opts.system, progress=progress,
+                             **opts.for_kind("onec-journal"))
+    if streamed is not None:
+        return IngestResult(*streamed)
+    reads = read_sources(kinds, opts, progress, notes)
     reads = _join_journal(reads)
     if opts.system:
         for r in reads:
