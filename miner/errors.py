@@ -38,6 +38,10 @@ class DeclaredProcessError(InputError):
     """The declared-process description is malformed or inconsistent."""
 
 
+class DeclaredStepError(DeclaredProcessError):
+    """A declared step does not occur in the data while a close name does (a typo)."""
+
+
 class UnsafeFileError(InputError):
     """The file looks hostile (XML bomb, zip bomb, encrypted container) and is refused."""
 

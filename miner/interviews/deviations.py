@@ -47,14 +47,16 @@ PRIORITY = ("missing", "changed", "inversion", "undeclared_step", "role_mismatch
             "outside", "unobserved_step", "undeclared_path", "unobserved_path")
 
 
-def deviation_questions(facts: Facts, words: Words, lang: Lang, log: pd.DataFrame, declared: Any = None) -> list[Pair]:
+def deviation_questions(facts: Facts, words: Words, lang: Lang, log: pd.DataFrame, declared: Any = None,
+                        **options: Any) -> list[Pair]:
     """All questions about deviations, one per group of cases, most cases first.
 
     Two questions whose cases are the same (same count, same first examples) describe one
     thing seen twice, e.g. a skipped approval and the undeclared path that bypasses it; the one
     whose kind comes first in :data:`PRIORITY` is kept (a declared finding before a pattern).
     """
-    pairs, agreed = declared_questions(facts, words, lang, log, declared) if declared is not None else ([], set())
+    pairs, agreed = (declared_questions(facts, words, lang, log, declared, **options) if declared is not None
+                     else ([], set()))
     pairs += data_questions(facts, words, lang)
     pairs = [p for p in pairs if not _agreed(p[1], agreed)]
     ranked = sorted(enumerate(pairs), key=lambda ip: (PRIORITY.index(ip[1][1].key[0]), ip[0]))
@@ -169,11 +171,11 @@ def _accepted_keys(parts: Sequence[Any]) -> set[tuple]:
 
 
 def declared_questions(facts: Facts, words: Words, lang: Lang, log: pd.DataFrame,
-                       declared: Any) -> tuple[list[Pair], set[tuple]]:
+                       declared: Any, **options: Any) -> tuple[list[Pair], set[tuple]]:
     """Questions from the findings of ``miner.compare(log, declared)``, and the accepted deviations."""
     from miner.comparison.analysis import compare
 
-    result = compare(log, declared)
+    result = compare(log, declared, **options)
     say = _Say(facts, words, lang)
     parts = {p.declared.process: p for p in result.parts}
     out: list[Pair] = []

@@ -33,7 +33,8 @@ MAX_DATA_QUESTIONS = 8
 
 
 def interview(source: Any, output: str | Path | None = None, *, declared: Any = None, lang: Lang = "ru",
-              pseudonymize: bool = False, **read_options: Any) -> InterviewGuide:
+              pseudonymize: bool = False, accept_suggestions: bool = False, repeat_window: float = 10.0,
+              **read_options: Any) -> InterviewGuide:
     """Prepare the interview questions for each head of department, primed with the log's numbers.
 
     Args:
@@ -43,6 +44,7 @@ def interview(source: Any, output: str | Path | None = None, *, declared: Any = 
             (:func:`miner.compare`) become pointed questions to the departments concerned.
         lang: ``"ru"`` or ``"en"``.
         pseudonymize: replace employee names by stable codes («Сотрудник 01»).
+        accept_suggestions, repeat_window: as for :func:`miner.compare`.
         **read_options: column mapping and reading options for ``source``.
 
     Returns:
@@ -68,7 +70,8 @@ def interview(source: Any, output: str | Path | None = None, *, declared: Any = 
         log, _ = pseudonymize_log(log, lang=lang)
     facts = Facts(log)
     files = pd.unique(log[E.FILE].dropna()) if E.FILE in log else []
-    guide = InterviewGuide(_sections(facts, log, declared, lang), lang, ", ".join(str(f) for f in files),
+    options = {"accept_suggestions": accept_suggestions, "repeat_window": repeat_window}
+    guide = InterviewGuide(_sections(facts, log, declared, lang, options), lang, ", ".join(str(f) for f in files),
                            facts.n_cases, len(log), pd.Timestamp(facts.time.min()), pd.Timestamp(facts.time.max()),
                            tuple(_declared_names(declared)), pseudonymize)
     guide = replace(guide, markdown=render_markdown(guide))
@@ -80,13 +83,14 @@ def interview(source: Any, output: str | Path | None = None, *, declared: Any = 
     return replace(guide, paths=paths)
 
 
-def _sections(facts: Facts, log: pd.DataFrame, declared: Any, lang: Lang) -> tuple[Section, ...]:
+def _sections(facts: Facts, log: pd.DataFrame, declared: Any, lang: Lang,
+              options: dict[str, Any] | None = None) -> tuple[Section, ...]:
     """The eight questions of each unit, then the deviation questions handed to their units."""
     starts = pd.Series(facts.activity[facts.first]).value_counts().to_dict()
     words = case_words(starts, facts.n_cases, lang)
     builder = WorkQuestions(facts, words, lang)
     questions: dict[Unit, list[Question]] = {u: builder.questions(u) for u in facts.unit_list}
-    _attach(questions, deviation_questions(facts, words, lang, log, declared), facts.unit_list)
+    _attach(questions, deviation_questions(facts, words, lang, log, declared, **(options or {})), facts.unit_list)
     return tuple(_section(u, facts, questions[u], lang) for u in facts.unit_list)
 
 

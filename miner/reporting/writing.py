@@ -61,7 +61,7 @@ class Report:
 
 def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[str | Path] | None = None,
            lang: Lang = "ru", pseudonymize: bool = False, pseudonymize_clients: bool = False,
-           **read_options: Any) -> Report:
+           accept_suggestions: bool = False, repeat_window: float = 10.0, **read_options: Any) -> Report:
     """Write the full report on ``source`` into the folder ``output``.
 
     Args:
@@ -72,6 +72,9 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
         lang: ``"ru"`` (default) or ``"en"``.
         pseudonymize: replace employee names with «Сотрудник NN» everywhere.
         pseudonymize_clients: replace client names with «Клиент NNN» everywhere.
+        accept_suggestions, repeat_window: as for :func:`miner.compare` (a misspelt declared
+            step is an error unless accepted; records saved twice within the window are data
+            quality, not rework).
         **read_options: column mapping and reading options for ``source``.
 
     Returns:
@@ -108,7 +111,8 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
     written += list(discovery.paths)
     comparison, overlays = None, {}
     if declared:
-        comparison, files = _compare(frame, declared, out, lang, pseudonyms)
+        comparison, files = _compare(frame, declared, out, lang, pseudonyms,
+                                     accept_suggestions=accept_suggestions, repeat_window=repeat_window)
         overlays = overlay_stems(comparison, out, lang)
         drawn = {out / f"{stem}{ext}" for stem in overlays.values() for ext in (".gv", ".svg", ".png")}
         written += files + sorted(p for p in drawn - set(files) if p.exists())
@@ -143,7 +147,8 @@ def _scrub_ingest(ingest: Any, pseudonyms: Any) -> Any:
     return replace(ingest, reasons=reasons)
 
 
-def _compare(frame: pd.DataFrame, declared: Any, out: Path, lang: Lang, pseudonyms: Any) -> tuple[Any, list[Path]]:
+def _compare(frame: pd.DataFrame, declared: Any, out: Path, lang: Lang, pseudonyms: Any,
+             **options: Any) -> tuple[Any, list[Path]]:
     """Compare with the declared process(es); their ``described_by`` is scrubbed of names first."""
     from miner.comparison.analysis import compare
     from miner.declared.reading import read_declared
@@ -155,7 +160,8 @@ def _compare(frame: pd.DataFrame, declared: Any, out: Path, lang: Lang, pseudony
         if pseudonyms.names and process.described_by:
             process = replace(process, described_by=pseudonyms.scrub(process.described_by))
         processes.append(process)
-    comparison = compare(frame, processes if len(processes) > 1 else processes[0], output=out, lang=lang)
+    comparison = compare(frame, processes if len(processes) > 1 else processes[0], output=out, lang=lang,
+                         **options)
     files = [out / "findings.json"]
     for i in range(len(comparison.maps)):
         stem = "comparison" if i == 0 else f"comparison_{i + 1}"
