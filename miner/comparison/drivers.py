@@ -174,7 +174,8 @@ def find_drivers(shows: np.ndarray, attributes: Attributes, *, alpha: float = AL
         lift = share_in / max(share_else, 0.5 / (n_all - n))
         if q <= alpha and k >= MIN_CASES and lift >= MIN_LIFT and share_in - share_else >= MIN_GAP:
             value = attributes.names[attribute][v]
-            out.append((k - n * share_else, Driver(attribute, value, int(k), share_in, share_else, lift, float(q),
+            out.append((k - n * share_else, Driver(attribute, value, int(k), float(share_in), float(share_else),
+                                                   float(lift), float(q),
                                                    driver_sentence(attribute, value, int(k), int(n), share_in,
                                                                    share_else))))
     out.sort(key=lambda x: (-x[0], -x[1].lift))
