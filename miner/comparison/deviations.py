@@ -111,9 +111,7 @@ def build_deviations(findings: Sequence[Finding], models: Mapping[str | None, De
         deviations.append(replace(made[k], id=dev_id))
         owner.update({i: dev_id for i in groups[k]})
     numbered = [replace(f, id=f"F{i + 1}", deviation=owner[i]) for i, f in enumerate(findings)]
-    ids = {id(f): nf.id for f, nf in zip(findings, numbered)}
-    deviations = [replace(d, findings=tuple(sorted((ids[id(findings[i])] for i in groups[order[n]]),
-                                                   key=lambda x: int(x[1:]))))
+    deviations = [replace(d, findings=tuple(f"F{i + 1}" for i in sorted(groups[order[n]])))
                   for n, d in enumerate(deviations)]
     return numbered, deviations
 

@@ -124,7 +124,7 @@ def _bands(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]] | None:
     numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
     distinct = np.unique(numbers[~np.isnan(numbers)])
     if distinct.size <= 8:
-        return _categories(np.where(np.isnan(numbers), None, numbers).astype(object))
+        return _categories(np.asarray(np.where(np.isnan(numbers), None, numbers), dtype=object))
     edges = np.unique(np.nanquantile(numbers, [0.25, 0.5, 0.75]))
     codes = np.searchsorted(edges, numbers, side="right").astype(np.int64)
     codes[np.isnan(numbers)] = -1
