@@ -57,6 +57,7 @@ class Deviation:
         kind: the kind of its main finding (the one that names it).
         process: the description it belongs to (several descriptions only).
         case_index: positions of its cases in the log's case order (not in findings.json).
+        title_en: the title in English (for ``--lang en`` outputs; not in findings.json).
     """
 
     id: str
@@ -71,6 +72,7 @@ class Deviation:
     kind: str = ""
     process: str | None = None
     case_index: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), compare=False, repr=False)
+    title_en: str = field(default="", compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the deviation as in findings.json."""
@@ -199,7 +201,8 @@ def _deviation(group: list[Finding], models: Mapping[str | None, DeclaredProcess
     swap = None
     if main.kind in ("undeclared_path", "rework"):
         swap = _swap(group, models.get(main.process))
-    name = title(main, [f for f in group if f is not main], swap)
+    others = [f for f in group if f is not main]
+    name = title(main, others, swap)
     lost = float(sum(f.time_lost_hours for f in group))
     drivers: tuple[Driver, ...] = ()
     if attributes is not None and cases.size and cases.size < NO_DRIVERS_ABOVE * n:
@@ -209,7 +212,7 @@ def _deviation(group: list[Finding], models: Mapping[str | None, DeclaredProcess
     share = cases.size / n
     summary = f"{name} — {_in_cases(int(cases.size), n)}." if cases.size else f"{name}."
     return Deviation("", name, (), int(cases.size), share, tuple(str(c) for c in case_ids[cases[:MAX_EXAMPLES]]),
-                     lost, drivers, summary, main.kind, main.process, cases)
+                     lost, drivers, summary, main.kind, main.process, cases, title(main, others, swap, lang="en"))
 
 
 def _swap(group: list[Finding], model: DeclaredProcess | None) -> tuple[str, str] | None:

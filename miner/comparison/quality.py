@@ -90,6 +90,24 @@ def split_records(log: pd.DataFrame, coded: CodedLog,
     return _without(coded, ~later), items
 
 
+def drop_repeats(log: pd.DataFrame, repeat_window: float = REPEAT_WINDOW) -> tuple[pd.DataFrame, tuple[QualityItem, ...]]:
+    """Return the frame without records saved twice (and copies), and what was left out.
+
+    For analyses that work on the frame itself (the interview's patterns), so that a double
+    save is never asked about as rework.
+
+    Example:
+        >>> clean, items = drop_repeats(log)  # doctest: +SKIP
+    """
+    from miner.discovery.dfg import encode
+
+    coded = encode(log)
+    kept, items = split_records(log, coded, repeat_window)
+    if not items:
+        return log, ()
+    return log.iloc[np.sort(kept.rows)], items
+
+
 def _repeats(log: pd.DataFrame, coded: CodedLog, window: float) -> np.ndarray:
     """Mark each event that repeats the event just before it in its case (same activity, person)."""
     same = np.zeros(coded.n_events, dtype=bool)

@@ -28,6 +28,7 @@ from miner.interviews.model import InterviewGuide, Lang, Question, Section
 from miner.interviews.questions import WorkQuestions
 from miner.interviews.texts import LABELS, QUESTIONS, case_words
 from miner.ingestion.reading import read_log
+from miner.comparison.quality import drop_repeats
 
 MAX_DATA_QUESTIONS = 8
 
@@ -68,6 +69,7 @@ def interview(source: Any, output: str | Path | None = None, *, declared: Any = 
         from miner.ingestion.pseudonymize import pseudonymize_log
 
         log, _ = pseudonymize_log(log, lang=lang)
+    log, _ = drop_repeats(log, repeat_window)  # a record saved twice is data quality, not rework to ask about
     facts = Facts(log)
     files = pd.unique(log[E.FILE].dropna()) if E.FILE in log else []
     options = {"accept_suggestions": accept_suggestions, "repeat_window": repeat_window}
