@@ -170,3 +170,28 @@ def test_sample_data_gives_one_deviation_per_injected_cause(name: str, sources: 
         share = next(f["share"] for f in truth["findings"] if f["injected"] == cause)
         assert abs(d["share"] - share) <= truth["share_tolerance"]
         assert d["drivers"] == []  # the sample data's causes are drawn at random
+
+
+def test_report_and_interview_speak_of_deviations_and_set_double_saves_apart(tmp_path: Path) -> None:
+    import pandas as pd
+
+    import miner
+
+    generated = make_procurement(600, seed=4)
+    out = tmp_path / "report"
+    miner.report(generated.log, out, declared=declared(tmp_path))
+    read = lambda name: pd.read_csv(out / "tables" / f"{name}.csv", sep=";", encoding="utf-8-sig")  # noqa: E731
+    deviations, requirements, quality = read("deviations"), read("requirements"), read("data_quality")
+    assert deviations["№"].tolist() == requirements["№"].tolist() == [f"D{i}" for i in range(1, 6)]
+    skipped = deviations[deviations["Отклонение"].str.contains("минуя «Согласована заявка»")]
+    assert skipped["Где чаще"].str.contains("начатых сотрудником «Петров А.В.»").all()
+    assert set(quality["Что найдено"]) == {"Повторное сохранение", "Копия из другого файла"}
+    assert quality["Записей"].sum() == len(generated.repeated) + len(generated.duplicated)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Качество записей" in page and "Отклонения" in page
+    guide = miner.interview(generated.log, None, declared=declared(tmp_path))
+    asked = [q for s in guide.sections for q in s.deviations]
+    repeats = {q.key[1] for q in asked if q.key[0] == "rework"}
+    assert repeats <= {"Согласована заявка"}  # never a question about a record saved twice
+    petrov = [q for q in asked if "Петров А.В." in q.text]
+    assert petrov and all("Почему именно там?" in q.text for q in petrov)
