@@ -195,3 +195,18 @@ def test_report_and_interview_speak_of_deviations_and_set_double_saves_apart(tmp
     assert repeats <= {"Согласована заявка"}  # never a question about a record saved twice
     petrov = [q for q in asked if "Петров А.В." in q.text]
     assert petrov and all("Почему именно там?" in q.text for q in petrov)
+
+
+def test_fisher_tail_agrees_with_scipy() -> None:
+    from scipy.stats import hypergeom
+
+    from miner.comparison.drivers import fisher_greater
+
+    rng = np.random.default_rng(8)
+    total = rng.integers(20, 5000, 400)
+    hits = (total * rng.uniform(0.01, 0.9, 400)).astype(np.int64)
+    size = (total * rng.uniform(0.01, 0.9, 400)).astype(np.int64)
+    k = np.minimum(hits, size) - rng.integers(0, 30, 400)
+    k = np.maximum(k, 0)
+    ours, theirs = fisher_greater(k, total, hits, size), hypergeom.sf(k - 1, total, hits, size)
+    assert np.allclose(ours, theirs, rtol=1e-6, atol=1e-300)
