@@ -178,11 +178,15 @@ def stats(source: tuple[Path, ...], as_json: bool, top: int, **kwargs: Any) -> N
 @click.option("--paths", type=click.FloatRange(0, 1), default=None,
               help="Share (0-1) of the most frequent paths on the map; declared ones always show.")
 @click.option("--json", "as_json", is_flag=True, help="Print findings.json to stdout (for other programs).")
+@click.option("--accept-suggestions", is_flag=True,
+              help="Use the close log name for a misspelt declared step instead of stopping with an error.")
+@click.option("--repeat-window", type=click.FloatRange(0), default=10.0, show_default=True,
+              help="Minutes: the same activity saved again by the same person within them is data quality, not rework.")
 @source_options
 @handle_errors
 def compare(source: tuple[Path, ...], declared: tuple[Path, ...], output: Path, calendar: str, work_hours: str,
             time_budget: float, lang: str, activities: float | None, paths: float | None, as_json: bool,
-            **kwargs: Any) -> None:
+            accept_suggestions: bool, repeat_window: float, **kwargs: Any) -> None:
     """Compare the real process in SOURCE with the DECLARED one(s); write findings and a map.
 
     \b
@@ -200,7 +204,8 @@ def compare(source: tuple[Path, ...], declared: tuple[Path, ...], output: Path, 
         raise click.BadParameter(str(exc), param_hint="--work-hours") from exc
     result = miner.compare(one_or_many(source), list(declared), output=output, calendar=calendar,
                            work_hours=hours, time_budget=time_budget, lang=lang,
-                           activities=activities, paths=paths, **read_options(kwargs))
+                           activities=activities, paths=paths, accept_suggestions=accept_suggestions,
+                           repeat_window=repeat_window, **read_options(kwargs))
     if result.hint():
         click.echo(result.hint(), err=True)
     echo_result(result, as_json)
@@ -245,10 +250,14 @@ def discover(source: tuple[Path, ...], output: Path, activities: float | None, p
               help="Language of the report.")
 @click.option("--pseudonymize", is_flag=True, help="Replace employee names by codes («Сотрудник 01») in every file.")
 @click.option("--pseudonymize-clients", is_flag=True, help="Replace client names by codes («Клиент 001») too.")
+@click.option("--accept-suggestions", is_flag=True,
+              help="Use the close log name for a misspelt declared step instead of stopping with an error.")
+@click.option("--repeat-window", type=click.FloatRange(0), default=10.0, show_default=True,
+              help="Minutes: the same activity saved again by the same person within them is data quality, not rework.")
 @source_options
 @handle_errors
 def report(sources: tuple[Path, ...], output: Path, declared: tuple[Path, ...], lang: str, pseudonymize: bool,
-           pseudonymize_clients: bool, **kwargs: Any) -> None:
+           pseudonymize_clients: bool, accept_suggestions: bool, repeat_window: float, **kwargs: Any) -> None:
     """Write the report for the requirements spec on SOURCES: HTML, DOCX, maps, charts, tables.
 
     \b
@@ -260,7 +269,8 @@ def report(sources: tuple[Path, ...], output: Path, declared: tuple[Path, ...], 
     import miner
 
     result = miner.report(one_or_many(sources), output, declared=list(declared) or None, lang=lang, pseudonymize=pseudonymize,
-                          pseudonymize_clients=pseudonymize_clients, **read_options(kwargs))
+                          pseudonymize_clients=pseudonymize_clients, accept_suggestions=accept_suggestions,
+                          repeat_window=repeat_window, **read_options(kwargs))
     click.echo(f"{result.cases} cases, {result.events} events, {result.findings} findings", err=True)
     click.echo(str(result.html))
     click.echo(str(result.docx))
@@ -275,10 +285,14 @@ def report(sources: tuple[Path, ...], output: Path, declared: tuple[Path, ...], 
 @click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", show_default=True,
               help="Language of the questions.")
 @click.option("--pseudonymize", is_flag=True, help="Replace employee names by codes («Сотрудник 01»).")
+@click.option("--accept-suggestions", is_flag=True,
+              help="Use the close log name for a misspelt declared step instead of stopping with an error.")
+@click.option("--repeat-window", type=click.FloatRange(0), default=10.0, show_default=True,
+              help="Minutes: the same activity saved again by the same person within them is data quality, not rework.")
 @source_options
 @handle_errors
 def interview(source: tuple[Path, ...], output: Path, declared: tuple[Path, ...], lang: str, pseudonymize: bool,
-              **kwargs: Any) -> None:
+              accept_suggestions: bool, repeat_window: float, **kwargs: Any) -> None:
     """Write the questions for each head of department, primed with what SOURCE shows.
 
     \b
@@ -289,7 +303,8 @@ def interview(source: tuple[Path, ...], output: Path, declared: tuple[Path, ...]
     import miner
 
     result = miner.interview(one_or_many(source), output, declared=list(declared) or None, lang=lang,
-                             pseudonymize=pseudonymize, **read_options(kwargs))
+                             pseudonymize=pseudonymize, accept_suggestions=accept_suggestions,
+                             repeat_window=repeat_window, **read_options(kwargs))
     for section in result.sections:
         click.echo(f"{section.title}: {len(section.questions)}", err=True)
     for path in result.paths:

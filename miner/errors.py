@@ -42,6 +42,10 @@ class UnknownOptionError(MinerError, TypeError):
     """A read option is misspelt or unknown (``miner.stats("x.csv", sheeet=3)``); the message suggests the close one."""
 
 
+class DeclaredStepError(DeclaredProcessError):
+    """A declared step does not occur in the data while a close name does (a typo)."""
+
+
 class UnsafeFileError(InputError):
     """The file looks hostile (XML bomb, zip bomb, encrypted container) and is refused."""
 

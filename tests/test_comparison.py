@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from miner.cli import cli
 from miner.comparison.analysis import compare
 from miner.declared.reading import read_declared
+from miner.errors import DeclaredStepError
 from miner.eventlog import finalize
 from tests.conftest import shared_file
 
@@ -192,25 +193,45 @@ def test_cli_table_and_bad_work_hours(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.output
     assert run.stdout.splitlines()[:3] == [
         "«Заказ»: соответствие (fitness) 0.92 (alignments), точно по описанию 50% случаев",
-        "  доля  случаев  находка",
-        "   50%        1  Шаг «Согласован» пропущен в 1 случае из 2 (50 %)."]
+        "     доля  случаев  отклонение (находки)",
+        " D1   50%        1  После «Создан» сразу переходят к «Закрыт», минуя «Согласован» (F1, F2)"]
     bad = CliRunner().invoke(cli, args + ["--work-hours", "9 to 6"])
     assert bad.exit_code == 2 and "working hours \"9 to 6\" are not START-END" in bad.output
 
 
-def test_unmatched_steps_get_suggestions_on_stderr(tmp_path: Path) -> None:
-    log = log_of({"З-1": ["Создан", "Согласование", "Закрыт"]})
+def test_a_misspelt_declared_step_is_an_error_unless_accepted(tmp_path: Path) -> None:
+    log = log_of({"З-1": ["Создан", "Согласование", "Закрыт"], "З-2": ["Создан", "Согласование", "Закрыт"]})
     log_path = tmp_path / "log.parquet"
     log.to_parquet(log_path)
-    result = compare(log, model(tmp_path))
-    assert result.unmatched == ("Согласован", "Оплачен")
-    assert result.suggestions == {"Согласован": ("Согласование",)}
-    assert ("undeclared_step", "Согласование") in kinds(result)  # never applied silently
-    run = CliRunner().invoke(cli, ["compare", str(log_path), "--declared", str(model(tmp_path)),
-                                   "-o", str(tmp_path / "out"), "--json"])
+    with pytest.raises(DeclaredStepError, match='model.yaml: step "Согласован" does not occur in the data, '
+                       'but "Согласование" does. Correct the name in the file, or add the data\'s name '
+                       r"to the step's aliases \(aliases: \[Согласование\]\), or pass --accept-suggestions"):
+        compare(log, model(tmp_path))
+    args = ["compare", str(log_path), "--declared", str(model(tmp_path)), "-o", str(tmp_path / "out")]
+    run = CliRunner().invoke(cli, args)
+    assert run.exit_code == 1 and "Error: model.yaml: step \"Согласован\"" in run.output
+    result = compare(log, model(tmp_path), accept_suggestions=True)
+    assert result.parts[0].matching.steps["Согласован"] == ("Согласование",)
+    assert ("undeclared_step", "Согласование") not in kinds(result)
+    # a step with no close name («Оплачен») stays a finding: described, never recorded
+    assert result.unmatched == ("Оплачен",) and ("unobserved_step", "Оплачен") in kinds(result)
+    run = CliRunner().invoke(cli, args + ["--accept-suggestions", "--json"])
     assert run.exit_code == 0, run.output
-    assert 'Шаг "Согласован" не найден в данных; возможно, это "Согласование"' in run.stderr
-    assert json.loads(run.stdout)["unmatched"][0] == {"step": "Согласован", "suggestions": ["Согласование"]}
+    assert 'Шаг "Оплачен" не найден в данных, похожих действий нет.' in run.stderr
+    assert json.loads(run.stdout)["unmatched"][0] == {"step": "Оплачен", "suggestions": []}
+
+
+def test_report_and_interview_apply_the_same_check(tmp_path: Path) -> None:
+    import miner
+
+    log = log_of({"З-1": ["Создан", "Согласование", "Закрыт"]})
+    for call in (lambda: miner.report(log, tmp_path / "r", declared=model(tmp_path)),
+                 lambda: miner.interview(log, tmp_path / "i", declared=model(tmp_path))):
+        with pytest.raises(DeclaredStepError, match="Согласование"):
+            call()
+    guide = miner.interview(log, None, declared=model(tmp_path), accept_suggestions=True)
+    assert "Согласование" not in " ".join(q.text for s in guide.sections for q in s.questions
+                                          if q.facts.get("kind") == "undeclared_step")
 
 
 def test_findings_json_and_files(tmp_path: Path) -> None:
@@ -221,14 +242,15 @@ def test_findings_json_and_files(tmp_path: Path) -> None:
     assert data["log"] == {"cases": 20, "events": 56} and data["declared"] == {"process": "Заказ", "steps": 4}
     assert data["fitness_method"] == "alignments" and data["conforming_cases"] == 0.4
     first = data["findings"][0]
-    assert list(first) == ["kind", "activity", "cases", "share", "examples", "summary"]
+    assert list(first) == ["id", "kind", "activity", "cases", "share", "examples", "summary", "deviation"]
+    assert first["id"] == "F1" and first["deviation"] == "D1"
     assert first["examples"] == [f"З-{i:02d}" for i in range(10)]  # at most 10, in case order
     shares = [f["cases"] for f in data["findings"]]
     assert shares == sorted(shares, reverse=True)
     for name in ("comparison.svg", "comparison.png", "comparison.gv"):
         assert (tmp_path / "out" / name).stat().st_size > 0
     page = result._repr_html_()
-    assert "<table>" in page and "Шаг «Согласован» пропущен в 12 случаях из 20 (60 %)." in page
+    assert "<table>" in page and "сразу переходят к «Закрыт», минуя «Согласован» (F1, F2)" in page
     assert "<svg" in page
 
 

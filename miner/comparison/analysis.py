@@ -29,6 +29,10 @@ from miner.declared.reading import read_declared
 from miner.comparison.findings import Finding, importance, undeclared_findings
 from miner.declared.matching import match_steps
 from miner.comparison.worktime import WorkCalendar
+from miner.comparison.deviations import Deviation, build_deviations
+from miner.comparison.drivers import case_attributes
+from miner.comparison.quality import REPEAT_WINDOW, QualityItem, split_records
+from miner.declared.matching import check_steps
 
 DeclaredLike = str | Path | DeclaredProcess
 
@@ -60,11 +64,13 @@ class Comparison:
     full_maps: tuple[Any, ...] = field(default=(), repr=False)
     activities: float | None = None
     paths: float | None = None
+    deviations: tuple[Deviation, ...] = ()
+    data_quality: tuple[QualityItem, ...] = ()
 
     def __repr__(self) -> str:
         names = ", ".join(repr(p.declared.process) for p in self.parts)
         return (f"Comparison({names}: {self.log['cases']} cases, fitness {self.fitness:.3f} "
-                f"({self.fitness_method}), {len(self.findings)} findings, "
+                f"({self.fitness_method}), {len(self.deviations)} deviations, {len(self.findings)} findings, "
                 f"{len(self.conflicts)} conflicts)")
 
     @property
@@ -114,6 +120,8 @@ class Comparison:
             "unmatched": [{"step": s, "suggestions": list(self.suggestions.get(s, ()))}
                           for s in self.unmatched],
             "calendar": {"kind": self.calendar, "work_hours": list(self.work_hours)},
+            "deviations": [d.to_dict() for d in self.deviations],
+            "data_quality": [q.to_dict() for q in self.data_quality],
         }
         if len(self.parts) > 1:
             out["descriptions"] = [p.summary() for p in self.parts]
@@ -149,29 +157,33 @@ class Comparison:
         for p in self.parts:
             lines.append(f"«{p.declared.process}»: соответствие (fitness) {p.fitness:.2f} "
                          f"({p.fitness_method}), точно по описанию {p.conforming_cases:.0%} случаев")
-        lines.append(f"{'доля':>6}  {'случаев':>7}  находка")
-        for f in self.findings[:top]:
-            lines.append(f"{f.share:>6.0%}  {f.cases:>7}  {f.summary}")
-        if len(self.findings) > top:
-            lines.append(f"… и ещё {len(self.findings) - top}; все — в findings.json")
+        lines.append(f"{'':>3}  {'доля':>4}  {'случаев':>7}  отклонение (находки)")
+        for d in self.deviations[:top]:
+            lines.append(f"{d.id:>3}  {d.share:>4.0%}  {d.cases:>7}  {d.title} ({', '.join(d.findings)})")
+            lines += [f"{'':>20}  чаще: {x.summary}" for x in d.drivers[:2]]
+        if len(self.deviations) > top:
+            lines.append(f"… и ещё {len(self.deviations) - top}; все — в findings.json")
+        for q in self.data_quality:
+            lines.append(f"качество данных: {q.summary}")
         for c in self.conflicts:
             lines.append(f"расхождение описаний: {c.summary}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        rows = "".join(f"<tr><td>{f.kind}</td><td>{f.cases}</td><td>{f.share:.0%}</td>"
-                       f"<td>{html.escape(f.summary)}</td></tr>" for f in self.findings)
+        rows = "".join(f"<tr><td>{d.id}</td><td>{d.cases}</td><td>{d.share:.0%}</td>"
+                       f"<td>{html.escape(d.title)} ({', '.join(d.findings)})</td></tr>" for d in self.deviations)
         head = "".join(f"<p><b>{html.escape(p.declared.process)}</b>: fitness {p.fitness:.2f} "
                        f"({p.fitness_method}), conforming {p.conforming_cases:.0%}</p>" for p in self.parts)
         picture = self.maps[0].svg() if self.maps else ""
-        return (f"{head}<table><tr><th>kind</th><th>cases</th><th>share</th><th>summary</th></tr>"
+        return (f"{head}<table><tr><th>deviation</th><th>cases</th><th>share</th><th>title (findings)</th></tr>"
                 f"{rows}</table>{picture}")
 
 
 def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output: str | Path | None = None,
             *, calendar: str = "ru", work_hours: tuple[float, float] = (9, 18),
             time_budget: float = 30.0, lang: str = "ru", activities: float | None = None,
-            paths: float | None = None, **read_options: Any) -> Comparison:
+            paths: float | None = None, repeat_window: float = REPEAT_WINDOW,
+            accept_suggestions: bool = False, **read_options: Any) -> Comparison:
     """Compare the process in ``source`` with one or several declared processes.
 
     Args:
@@ -194,7 +206,8 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
         A :class:`Comparison`.
 
     Raises:
-        DeclaredProcessError: a description is malformed; InputError: the log cannot be read.
+        DeclaredProcessError: a description is malformed; DeclaredStepError: a declared step is
+            misspelt (see ``accept_suggestions``); InputError: the log cannot be read.
         ValueError: ``activities`` or ``paths`` is not between 0 and 1.
 
     Example:
@@ -214,8 +227,12 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
 
         output_folder(output)
     cal = WorkCalendar(calendar, tuple(work_hours))
-    coded = prepared.coded
-    context = Context(prepared.frame, coded, cal, time_budget, prepared.variants)
+    log = prepared.frame
+    size = {"cases": prepared.coded.n_cases, "events": prepared.coded.n_events}
+    coded, quality = split_records(log, prepared.coded, repeat_window)
+    found = prepared.variants if coded is prepared.coded else None  # records saved twice change the variants
+    context = Context(log, coded, cal, time_budget, found)
+    processes = [check_steps(d, coded.activities, accept_suggestions=accept_suggestions) for d in processes]
     matchings = [match_steps({n: s.aliases for n, s in d.steps.items()}, coded.activities)
                  for d in processes]
     many = len(processes) > 1
@@ -231,16 +248,31 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
         conflicts = tuple(find_conflicts(parts, context))
         known = set().union(*(m.activities for m in matchings))
         findings = _merge([_tag(f, p.declared.process) for p in parts for f in p.findings])
-        findings += undeclared_findings(traces_of(coded, prepared.variants), known)
-    result = Comparison({"cases": coded.n_cases, "events": coded.n_events}, tuple(parts),
-                        tuple(sorted(findings, key=importance)), conflicts, calendar,
+        findings += undeclared_findings(traces_of(coded, found), known)
+    models = {(p.declared.process if many else None): p.effective for p in parts}
+    numbered, deviations = build_deviations(sorted(findings, key=importance), models, coded.case_ids,
+                                            case_attributes(log, coded))
+    parts = _numbered_parts(parts, numbered)
+    result = Comparison(size, tuple(parts), tuple(numbered), conflicts, calendar,
                         tuple(work_hours), Path(output) if output is not None else None, lang=lang,
-                        activities=activities, paths=paths)
+                        activities=activities, paths=paths, deviations=tuple(deviations),
+                        data_quality=quality)
     if output is not None:
         overlays = [result._draw(p) for p in parts]
         result = replace(result, maps=tuple(o.shown for o in overlays), full_maps=tuple(o.full for o in overlays))
         result.write(output)
     return result
+
+
+def _numbered_parts(parts: list[Part], numbered: list[Finding]) -> list[Part]:
+    """Return the parts with their findings carrying the ids and deviations of ``numbered``."""
+    def key(f: Finding) -> tuple:
+        fields = {k: v for k, v in f.fields.items() if k != "processes"}
+        return f.kind, json.dumps(fields, ensure_ascii=False, sort_keys=True, default=str), f.cases
+
+    by_key = {key(f): f for f in numbered}
+    return [replace(p, findings=tuple(replace(f, id=by_key[key(f)].id, deviation=by_key[key(f)].deviation)
+                                      if key(f) in by_key else f for f in p.findings)) for p in parts]
 
 
 def _tag(finding: Finding, process: str) -> Finding:

@@ -50,6 +50,10 @@ class Finding:
             ``median_hours``, ``attribute``...), written into findings.json as they are.
         time_lost_hours: hours over the limit (``slow_step``), for ordering by importance.
         process: the declared process it belongs to (when several are compared).
+        id, deviation: ``F1``… (its number in findings.json) and the id of the deviation it is a
+            symptom of (:mod:`miner.comparison.deviations`); None until the comparison numbers them.
+        case_index: the cases that show it, as positions in the log's case order (``CodedLog.case_ids``
+            of the whole log); what deviations and drivers are computed from. Not in findings.json.
     """
 
     kind: str
@@ -60,16 +64,22 @@ class Finding:
     fields: Mapping[str, Any] = field(default_factory=dict)
     time_lost_hours: float = 0.0
     process: str | None = None
+    case_index: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), compare=False, repr=False)
+    id: str | None = None
+    deviation: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the finding as in findings.json."""
-        out: dict[str, Any] = {"kind": self.kind, **self.fields, "cases": self.cases,
+        out: dict[str, Any] = {"id": self.id} if self.id is not None else {}
+        out |= {"kind": self.kind, **self.fields, "cases": self.cases,
                                "share": round(self.share, 4), "examples": list(self.examples),
                                "summary": self.summary}
         if self.time_lost_hours:
             out["time_lost_hours"] = round(self.time_lost_hours, 1)
         if self.process is not None:
             out["process"] = self.process
+        if self.id is not None:
+            out["deviation"] = self.deviation
         return out
 
     @property
@@ -111,6 +121,10 @@ class Traces:
         first = np.flatnonzero(variants[self.case_variant])[:MAX_EXAMPLES]
         return cases, tuple(str(c) for c in self.case_ids[first])
 
+    def cases_of(self, variants: np.ndarray) -> np.ndarray:
+        """Return the positions of the cases whose variant is marked in ``variants``."""
+        return np.flatnonzero(variants[self.case_variant])
+
 
 def _make(kind: str, traces: Traces, variants: np.ndarray, fields: dict[str, Any],
           summary: Any, n_cases: int | None = None) -> Finding | None:
@@ -119,7 +133,8 @@ def _make(kind: str, traces: Traces, variants: np.ndarray, fields: dict[str, Any
     if not cases:
         return None
     total = n_cases or traces.n_cases
-    return Finding(kind, cases, cases / total, examples, summary(cases, total), fields)
+    return Finding(kind, cases, cases / total, examples, summary(cases, total), fields,
+                   case_index=traces.cases_of(variants))
 
 
 def undeclared_findings(traces: Traces, known: set[str]) -> list[Finding]:
@@ -299,7 +314,7 @@ def role_findings(step_codes: np.ndarray, case_index: np.ndarray, case_ids: np.n
         out.append(Finding("role_mismatch", int(hit_cases.size), hit_cases.size / n_cases,
                            tuple(str(c) for c in case_ids[hit_cases[:MAX_EXAMPLES]]), summary,
                            {"activity": step.name, "attribute": attribute, "declared": want,
-                            "observed": observed}))
+                            "observed": observed}, case_index=hit_cases))
     return out
 
 
@@ -336,7 +351,7 @@ def slow_findings(step_codes: np.ndarray, case_index: np.ndarray, case_ids: np.n
                             "median_hours": round(median, 1),
                             "median_all_hours": round(float(np.median(waits[mine])) / 3600, 1),
                             "limit_hours": round(limit / 3600, 2)},
-                           time_lost_hours=lost))
+                           time_lost_hours=lost, case_index=hit_cases))
     return out
 
 

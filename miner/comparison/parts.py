@@ -132,6 +132,9 @@ class Context:
                                  report_undeclared=foreign is None, ignore=ignore)
         unobserved = {f.fields["activity"] for f in findings if f.kind == "unobserved_step"}
         findings += path_findings(traces, effective, skip=sorted(unobserved), ignore=ignore)
+        if scoped is not coded:  # case positions in the scoped log -> in the whole log
+            where = pd.Index(coded.case_ids).get_indexer(scoped.case_ids)
+            findings = [replace(f, case_index=where[f.case_index]) for f in findings]
         findings += self._event_findings(declared, coded, n)
         kept, accepted = split_accepted(findings, declared)
         own = _own_variants(traces, ignore)

@@ -11,8 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 SUGGESTION_CUTOFF = 70.0  # rapidfuzz WRatio score (0-100) below which a name is not suggested
+# rapidfuzz ratio (normalised edit similarity, 0-100) from which an absent declared step and a log
+# activity are one name misspelt: «Согласованна заявка»/«Согласована заявка» 97, «Согласован
+# заказ»/«Согласование заказа» 91, but two real steps «Проверка договора»/«Проверка заказа» 62.
+TYPO_CUTOFF = 85.0
 MAX_SUGGESTIONS = 3
 
 _SPACES = re.compile(r"\s+")
@@ -126,3 +131,65 @@ def suggest(name: str, candidates: Iterable[str], limit: int = MAX_SUGGESTIONS,
     hits = process.extract(normalize(name), [normalize(c) for c in pool], scorer=fuzz.WRatio,
                            limit=limit, score_cutoff=cutoff)
     return tuple(pool[index] for _, _, index in hits)
+
+
+def typos(matching: Matching, exempt: Iterable[str] = ()) -> dict[str, str]:
+    """Return unmatched step -> the log activity it is a misspelling of (ratio ≥ :data:`TYPO_CUTOFF`).
+
+    Example:
+        >>> typos(match_steps({"Согласованна заявка": []}, ["Согласована заявка"]))
+        {'Согласованна заявка': 'Согласована заявка'}
+    """
+    from rapidfuzz import fuzz
+
+    skip = set(exempt)
+    out = {}
+    for step, options in matching.suggestions.items():
+        if step in skip:
+            continue
+        close = [o for o in options if fuzz.ratio(normalize(step), normalize(o)) >= TYPO_CUTOFF]
+        if close:
+            out[step] = max(close, key=lambda o: fuzz.ratio(normalize(step), normalize(o)))
+    return out
+
+
+def check_steps(declared: Any, activities: Iterable[str], *, accept_suggestions: bool = False) -> Any:
+    """Refuse a declared process whose step is misspelt; or, if accepted, alias the close name.
+
+    Every command that reads a declared process applies this check before comparing: a declared
+    step that does not occur in the data while a close name does (:func:`typos`) would otherwise
+    turn into «never recorded» and its real activity into «undeclared» in most cases. A step with
+    no close name, or one done outside the system (paper, phone), passes: it stays a finding.
+
+    Args:
+        declared: a ``DeclaredProcess``.
+        activities: the log's activity names.
+        accept_suggestions: use each close name as the step's alias instead of failing.
+
+    Returns:
+        ``declared`` as it is, or with the accepted names added to the steps' aliases.
+
+    Raises:
+        DeclaredStepError: a misspelt step (the message names the close name and the fixes).
+
+    Example:
+        >>> fixed = check_steps(read_declared("buy.yaml"), log_activities, accept_suggestions=True)  # doctest: +SKIP
+    """
+    from dataclasses import replace
+
+    from miner.errors import DeclaredStepError
+
+    steps = declared.steps
+    matching = match_steps({n: s.aliases for n, s in steps.items()}, activities)
+    found = typos(matching, exempt=declared.outside_system_steps)
+    if not found:
+        return declared
+    if not accept_suggestions:
+        where = declared.file or declared.process
+        problems = "; ".join(f'step "{s}" does not occur in the data, but "{a}" does' for s, a in found.items())
+        first, name = next(iter(found.items()))
+        raise DeclaredStepError(f"{where}: {problems}. Correct the name in the file, or add the data's name "
+                                f'to the step\'s aliases (aliases: [{name}]), or pass --accept-suggestions '
+                                "(accept_suggestions=True) to use the close names.")
+    new = {n: replace(s, aliases=(*s.aliases, found[n])) if n in found else s for n, s in steps.items()}
+    return replace(declared, steps=new)

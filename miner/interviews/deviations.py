@@ -8,6 +8,7 @@ hands each question to them, once per topic (``Question.key``). A finding of
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import pandas as pd
@@ -47,30 +48,45 @@ PRIORITY = ("missing", "changed", "inversion", "undeclared_step", "role_mismatch
             "outside", "unobserved_step", "undeclared_path", "unobserved_path")
 
 
-def deviation_questions(facts: Facts, words: Words, lang: Lang, log: Any, declared: Any = None) -> list[Pair]:
+def deviation_questions(facts: Facts, words: Words, lang: Lang, log: Any, declared: Any = None,
+                        **options: Any) -> list[Pair]:
     """All questions about deviations, one per group of cases, most cases first.
 
     Two questions whose cases are the same (same count, same first examples) describe one
     thing seen twice, e.g. a skipped approval and the undeclared path that bypasses it; the one
     whose kind comes first in :data:`PRIORITY` is kept (a declared finding before a pattern).
     """
-    pairs, agreed = declared_questions(facts, words, lang, log, declared) if declared is not None else ([], set())
+    pairs, agreed = (declared_questions(facts, words, lang, log, declared, **options) if declared is not None
+                     else ([], set()))
     pairs += data_questions(facts, words, lang)
     pairs = [p for p in pairs if not _agreed(p[1], agreed)]
     ranked = sorted(enumerate(pairs), key=lambda ip: (PRIORITY.index(ip[1][1].key[0]), ip[0]))
     kept: dict[int, Pair] = {}
-    seen: set[tuple] = set()
+    seen: dict[tuple, int] = {}
     for i, (units, question) in ranked:
         cases = question.facts.get("cases")
         signature = (cases, question.examples[:3]) if question.examples else None
         if signature is not None and signature in seen:
+            first = seen[signature]  # the same cases: the kept question takes the deviation's drivers
+            kept[first] = _with_deviation(kept[first], units, question)
             continue
         if signature is not None:
-            seen.add(signature)
+            seen[signature] = i
         kept[i] = (units, question)
     order = sorted(kept, key=lambda i: (-int(kept[i][1].facts.get("cases") or 0),
                                         PRIORITY.index(kept[i][1].key[0]), i))
     return [kept[i] for i in order]
+
+
+def _with_deviation(kept: Pair, units: list[Unit], other: Question) -> Pair:
+    """Add to ``kept`` the deviation id, drivers and units of ``other``, a question on the same cases."""
+    if "deviation" not in other.facts or "deviation" in kept[1].facts:
+        return kept
+    question = kept[1]
+    extra = {k: other.facts[k] for k in ("deviation", "drivers") if k in other.facts}
+    question = replace(question, text=question.text + other.facts.get("why", ""),
+                       data=question.data + other.facts.get("deviation_data", ""), facts={**question.facts, **extra})
+    return kept[0] + [u for u in units if u not in kept[0]], question
 
 
 def data_questions(facts: Facts, words: Words, lang: Lang) -> list[Pair]:
@@ -169,19 +185,22 @@ def _accepted_keys(parts: Sequence[Any]) -> set[tuple]:
 
 
 def declared_questions(facts: Facts, words: Words, lang: Lang, log: Any,
-                       declared: Any) -> tuple[list[Pair], set[tuple]]:
+                       declared: Any, **options: Any) -> tuple[list[Pair], set[tuple]]:
     """Questions from the findings of ``miner.compare(log, declared)``, and the accepted deviations."""
     from miner.comparison.analysis import Comparison, compare
 
-    result = declared if isinstance(declared, Comparison) else compare(log, declared)
+    from miner.reporting.requirements import main_finding
+
+    result = declared if isinstance(declared, Comparison) else compare(log, declared, **options)
     say = _Say(facts, words, lang)
     parts = {p.declared.process: p for p in result.parts}
     out: list[Pair] = []
-    for finding in result.findings:
+    for deviation in result.deviations:  # one question per cause, asked through its main finding
+        finding = main_finding(deviation, result.findings)
         part = parts.get(finding.process) if finding.process else result.parts[0]
         made = _finding_question(say, finding, part)
         if made is not None:
-            out.append(made)
+            out.append(_about_deviation(say, made, deviation))
     for part in result.parts:
         for note in part.outside_system:
             text = say.t["outside"].format(act=q(note["activity"], lang), system=note["system"])
@@ -190,6 +209,33 @@ def declared_questions(facts: Facts, words: Words, lang: Lang, log: Any,
                 total=words.of_n(facts.n_cases)), {"kind": "outside_system", **note}, (), ("outside", note["activity"]))
             out.append((_declared_units(say, part, note["activity"]), question))
     return out, _accepted_keys(result.parts)
+
+
+_WHY = {"ru": {"where": "{drivers} Почему именно там?",
+               "data": "; отклонение {id}: {title} (находки {findings})"},
+        "en": {"where": "{drivers} Why there in particular?",
+               "data": "; deviation {id}: {title} (findings {findings})"}}
+
+
+def _about_deviation(say: _Say, made: Pair, deviation: Any) -> Pair:
+    """Turn a finding's question into the question about its deviation, with its drivers.
+
+    The drivers (the employee, department, client... under which it is markedly more frequent)
+    are asked about; a department named by a driver is asked too.
+    """
+    units, question = made
+    words = _WHY[say.lang]
+    why = ""
+    if deviation.drivers:
+        why = " " + words["where"].format(drivers=" ".join(d.summary for d in deviation.drivers[:3]))
+        named = {d.value for d in deviation.drivers if d.attribute == "org:group"}
+        units = units + [u for u in say.facts.units if u.name in named and u not in units]
+    title = deviation.title if say.lang == "ru" else (deviation.title_en or deviation.title)
+    about = words["data"].format(id=deviation.id, title=title, findings=", ".join(deviation.findings))
+    facts = {**question.facts, "deviation": deviation.id, "cases": deviation.cases, "share": deviation.share,
+             "drivers": [d.to_dict() for d in deviation.drivers], "why": why, "deviation_data": about}
+    return units, replace(question, text=question.text + why, data=question.data + about, facts=facts,
+                          examples=tuple(deviation.examples[:5]))
 
 
 def _log_names(part: Any, step: str) -> list[str]:

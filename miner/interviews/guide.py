@@ -28,12 +28,14 @@ from miner.interviews.questions import WorkQuestions
 from miner.interviews.texts import LABELS, QUESTIONS, case_words
 from miner.ingestion.reading import prepare_log
 from miner.prepared import PreparedLog
+from miner.comparison.quality import without_repeats
 
 MAX_DATA_QUESTIONS = 8
 
 
 def interview(source: Any, output: str | Path | None = None, *, declared: Any = None, lang: Lang = "ru",
-              pseudonymize: bool = False, **read_options: Any) -> InterviewGuide:
+              pseudonymize: bool = False, accept_suggestions: bool = False, repeat_window: float = 10.0,
+              **read_options: Any) -> InterviewGuide:
     """Prepare the interview questions for each head of department, primed with the log's numbers.
 
     Args:
@@ -45,6 +47,7 @@ def interview(source: Any, output: str | Path | None = None, *, declared: Any = 
             :class:`~miner.comparison.analysis.Comparison` already made of them is taken as it is.
         lang: ``"ru"`` or ``"en"``.
         pseudonymize: replace employee names by stable codes («Сотрудник 01»).
+        accept_suggestions, repeat_window: as for :func:`miner.compare`.
         **read_options: column mapping and reading options for ``source``.
 
     Returns:
@@ -74,8 +77,11 @@ def interview(source: Any, output: str | Path | None = None, *, declared: Any = 
 
         log, _ = pseudonymize_log(log, lang=lang)
         prepared = PreparedLog(log, prepared.ingest, prepared.source)
+    prepared = without_repeats(prepared, repeat_window)  # a record saved twice is data quality, not rework to ask about
+    log = prepared.frame
     facts = Facts(prepared)
-    guide = InterviewGuide(_sections(facts, prepared, declared, lang), lang, ", ".join(prepared.source_files),
+    options = {"accept_suggestions": accept_suggestions, "repeat_window": repeat_window}
+    guide = InterviewGuide(_sections(facts, prepared, declared, lang, options), lang, ", ".join(prepared.source_files),
                            facts.n_cases, len(log), pd.Timestamp(facts.time.min()), pd.Timestamp(facts.time.max()),
                            tuple(_declared_names(declared)), pseudonymize)
     guide = replace(guide, markdown=render_markdown(guide))
@@ -87,13 +93,14 @@ def interview(source: Any, output: str | Path | None = None, *, declared: Any = 
     return replace(guide, paths=paths)
 
 
-def _sections(facts: Facts, log: PreparedLog, declared: Any, lang: Lang) -> tuple[Section, ...]:
+def _sections(facts: Facts, log: PreparedLog, declared: Any, lang: Lang,
+              options: dict[str, Any] | None = None) -> tuple[Section, ...]:
     """The eight questions of each unit, then the deviation questions handed to their units."""
     starts = pd.Series(facts.activity[facts.first]).value_counts().to_dict()
     words = case_words(starts, facts.n_cases, lang)
     builder = WorkQuestions(facts, words, lang)
     questions: dict[Unit, list[Question]] = {u: builder.questions(u) for u in facts.unit_list}
-    _attach(questions, deviation_questions(facts, words, lang, log, declared), facts.unit_list)
+    _attach(questions, deviation_questions(facts, words, lang, log, declared, **(options or {})), facts.unit_list)
     return tuple(_section(u, facts, questions[u], lang) for u in facts.unit_list)
 
 

@@ -6,6 +6,7 @@ in the report's language.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,7 +18,7 @@ from miner.reporting.texts import reason as reason_text
 from miner.reporting.texts import texts
 from miner.reporting.blocks import Block, Figure, Heading, Metrics, Paragraph, make_table, svg_size
 from miner.reporting.sections import Overview, RealProcess
-from miner.reporting.requirements import propose
+from miner.reporting.requirements import propose, propose_deviation
 from miner.units import format_count, format_duration, format_number, format_share
 
 Lang = Literal["ru", "en"]
@@ -65,8 +66,8 @@ def text(value: Any) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def data_section(c: Composer, o: Overview) -> list[Block]:
-    """Section 1: sources, period, size, what was rejected and why."""
+def data_section(c: Composer, o: Overview, quality: Sequence[Any] = ()) -> list[Block]:
+    """Section 1: sources, period, size, what was rejected and why, records saved twice (``quality``)."""
     t = c.t
     blocks: list[Block] = [Heading(t["s_data"], 1), Paragraph(t["data_lead"].format(
         events=c.count(o.events), cases=c.count(o.cases), activities=c.count(o.activities),
@@ -85,7 +86,7 @@ def data_section(c: Composer, o: Overview) -> list[Block]:
     blocks.append(Heading(t["s_rejected"], 2))
     if o.rows_read is None:
         blocks.append(Paragraph(t["rows_unknown"]))
-        return blocks
+        return blocks + quality_blocks(c, quality)
     blocks.append(Paragraph(t["rows_line"].format(rows_read=c.count(o.rows_read), rows_used=c.count(o.rows_used),
                                                   rejected=c.count(o.rejected), excluded=c.count(o.excluded))
                             if o.rejected or o.excluded else t["rows_clean"]))
@@ -97,7 +98,7 @@ def data_section(c: Composer, o: Overview) -> list[Block]:
         blocks.append(make_table("rejected", frame, [text, text, c.count, text], widths=(2.5, 1.2, 0.8, 5.5),
                                  numeric=(False, False, True, False)))
     blocks.append(Paragraph(t["ingest_note"], "note"))
-    return blocks
+    return blocks + quality_blocks(c, quality)
 
 
 def _mapping(c: Composer, mapping: Any) -> str:
@@ -179,16 +180,18 @@ def compare_section(c: Composer, comparison: Any, output: Path, overlays: dict[i
         if part.unmatched:
             blocks.append(Paragraph(t["unmatched"].format(steps=", ".join(f"«{s}»" for s in part.unmatched)), "note"))
         suffix = "" if i == 0 else f"_{i + 1}"
-        blocks += findings_blocks(c, list(part.findings), d, suffix, level=3, number=f"3.{i + 1}")
+        own = [v for v in comparison.deviations if v.process == (d.process if many else None)]
+        blocks += findings_blocks(c, list(part.findings), d, suffix, level=3, number=f"3.{i + 1}", deviations=own)
         if part.accepted:
-            blocks.append(Heading(f"3.{i + 1}.3 {t['s_accepted']}", 3))
+            blocks.append(Heading(f"3.{i + 1}.4 {t['s_accepted']}", 3))
             blocks.append(Paragraph(t["accepted_text"]))
             blocks.append(_findings_table(c, list(part.accepted), f"accepted{suffix}"))
     if many:
         common = [f for f in comparison.findings if f.process is None]
         if common:
             blocks.append(Heading(f"3.{len(comparison.parts) + 1} {t['s_common_findings']}", 2))
-            blocks += findings_blocks(c, common, None, "_common", level=3, number=f"3.{len(comparison.parts) + 1}")
+            blocks += findings_blocks(c, common, None, "_common", level=3, number=f"3.{len(comparison.parts) + 1}",
+                                      deviations=[v for v in comparison.deviations if v.process is None])
         for conflict in comparison.conflicts:
             blocks.append(Paragraph(t["conflict"].format(summary=conflict.summary), "note"))
     return blocks
@@ -204,34 +207,108 @@ def _overlay_map(comparison: Any, i: int, gv: Path, lang: str) -> Any:
     return ProcessMap(gv.read_text(encoding="utf-8"), "comparison") if gv.exists() else None
 
 
-def findings_blocks(c: Composer, findings: list[Any], declared: Any, suffix: str, *, level: int,
-                    number: str) -> list[Block]:
-    """Return the findings table and the proposed requirements for them.
+# Texts of the deviation tables (kept here, beside the only code that uses them).
+_T = {
+    "ru": {"s_deviations": "Отклонения", "s_detail": "Находки — проявления отклонений",
+           "deviations_text": "Отклонение — одна причина, которую видно в данных; находки — её проявления "
+                              "(пропущенный шаг и переход в обход него, лишний шаг и возвраты после него). "
+                              "«Где чаще» — сотрудники, подразделения, клиенты и другие признаки, при которых "
+                              "отклонение встречается заметно чаще (точный критерий Фишера с поправкой Холма).",
+           "h_deviation": "Отклонение", "h_findings_ids": "Находки", "h_drivers": "Где чаще",
+           "h_id": "№", "no_drivers": "—", "time_lost": "сверх норматива: {hours} раб. ч",
+           "s_quality": "Качество записей",
+           "quality_text": "Это свойства записей, а не работы: повторное сохранение той же записи тем же "
+                           "сотрудником через несколько минут и копии одного события из разных файлов. "
+                           "В сравнении с описанием учитывается первая запись; в отклонения, требования и "
+                           "вопросы интервью они не входят.",
+           "h_quality": "Что найдено", "h_records": "Записей",
+           "repeated_entry": "Повторное сохранение", "duplicate_event": "Копия из другого файла"},
+    "en": {"s_deviations": "Deviations", "s_detail": "Findings: the symptoms of the deviations",
+           "deviations_text": "A deviation is one cause seen in the data; its findings are its symptoms (a skipped "
+                              "step and the path around it, an extra step and the repeats after it). «More often "
+                              "where» lists the people, departments, clients and other values under which it is "
+                              "markedly more frequent (Fisher's exact test, Holm correction).",
+           "h_deviation": "Deviation", "h_findings_ids": "Findings", "h_drivers": "More often where",
+           "h_id": "No.", "no_drivers": "—", "time_lost": "over the limit: {hours} working h",
+           "s_quality": "Record quality",
+           "quality_text": "These are properties of the records, not of the work: the same record saved again by "
+                           "the same person minutes later, and copies of one event from several files. The "
+                           "comparison counts the first record; they are never deviations, requirements or "
+                           "interview questions.",
+           "h_quality": "Found", "h_records": "Records",
+           "repeated_entry": "Saved again", "duplicate_event": "Copy from another file"},
+}
 
-    The documents show the ``MAX_FINDINGS`` most important; the exported tables hold them all.
+
+def findings_blocks(c: Composer, findings: list[Any], declared: Any, suffix: str, *, level: int,
+                    number: str, deviations: Sequence[Any] | None = None) -> list[Block]:
+    """Return the deviations, their findings and the proposed requirements (one per deviation).
+
+    The documents show the ``MAX_FINDINGS`` most important rows; the exported tables hold them all.
+    Without ``deviations`` (an old caller) each finding stands for itself.
     """
-    t = c.t
-    blocks: list[Block] = [Heading(f"{number}.1 {t['s_findings']}", level)]
+    t, x = c.t, _T[c.lang]
     if not findings:
-        blocks.append(Paragraph(t["no_findings"]))
-        return blocks
-    table = _findings_table(c, findings, f"findings{suffix}")
-    blocks.append(_shown(table, MAX_FINDINGS))
-    if len(findings) > MAX_FINDINGS:
-        blocks.append(Paragraph(t["more_rows"].format(shown=MAX_FINDINGS, total=len(findings),
-                                                      file=f"tables/findings{suffix}.csv"), "note"))
-    blocks += [Heading(f"{number}.2 {t['s_requirements']}", level), Paragraph(t["requirements_text"])]
-    proposals = [propose(f, declared, c.lang) for f in findings]
-    frame = pd.DataFrame({t["h_rank"]: range(1, len(proposals) + 1),
+        return [Heading(f"{number}.1 {x['s_deviations']}", level), Paragraph(t["no_findings"])]
+    devs = list(deviations) if deviations is not None else []
+    blocks: list[Block] = [Heading(f"{number}.1 {x['s_deviations']}", level)]
+    if devs:
+        blocks.append(Paragraph(x["deviations_text"]))
+        blocks += _limited(c, _deviations_table(c, devs, f"deviations{suffix}"), len(devs), f"deviations{suffix}")
+        blocks.append(Heading(f"{number}.2 {x['s_detail']}", level))
+    blocks += _limited(c, _findings_table(c, findings, f"findings{suffix}"), len(findings), f"findings{suffix}")
+    blocks += [Heading(f"{number}.{3 if devs else 2} {t['s_requirements']}", level), Paragraph(t["requirements_text"])]
+    if devs:
+        proposals = [propose_deviation(d, findings, declared, c.lang) for d in devs]
+        ids = [d.id for d in devs]
+    else:
+        proposals = [propose(f, declared, c.lang) for f in findings]
+        ids = [str(i) for i in range(1, len(findings) + 1)]
+    frame = pd.DataFrame({x["h_id"]: ids, x["h_deviation"]: [p.finding for p in proposals],
                           t["h_requirement"]: [p.requirement for p in proposals],
                           t["h_acceptance"]: [p.acceptance for p in proposals]})
-    table = make_table(f"requirements{suffix}", frame, [str, text, text], widths=(0.4, 4.8, 4.8),
-                       numeric=(True, False, False))
-    blocks.append(_shown(table, MAX_FINDINGS))
-    if len(findings) > MAX_FINDINGS:
-        blocks.append(Paragraph(t["more_rows"].format(shown=MAX_FINDINGS, total=len(findings),
-                                                      file=f"tables/requirements{suffix}.csv"), "note"))
+    table = make_table(f"requirements{suffix}", frame, [str, text, text, text], widths=(0.5, 2.5, 3.6, 3.4),
+                       numeric=(False, False, False, False))
+    blocks += _limited(c, table, len(proposals), f"requirements{suffix}")
     return blocks
+
+
+def _limited(c: Composer, table: Any, rows: int, name: str) -> list[Block]:
+    """Return ``table`` cut to ``MAX_FINDINGS`` rows, with a note when rows were left out."""
+    if rows <= MAX_FINDINGS:
+        return [table]
+    note = Paragraph(c.t["more_rows"].format(shown=MAX_FINDINGS, total=rows, file=f"tables/{name}.csv"), "note")
+    return [_shown(table, MAX_FINDINGS), note]
+
+
+def _deviations_table(c: Composer, deviations: list[Any], name: str) -> Any:
+    x = _T[c.lang]
+    titles = [d.title if c.lang == "ru" else (d.title_en or d.title) for d in deviations]
+    drivers = ["; ".join(v.summary for v in d.drivers) if c.lang == "ru" and d.drivers
+               else "; ".join(f"{v.value}: {c.share(v.share_in_value)} / {c.share(v.share_elsewhere)}"
+                              for v in d.drivers) or x["no_drivers"] for d in deviations]
+    frame = pd.DataFrame({x["h_id"]: [d.id for d in deviations], x["h_deviation"]: titles,
+                          c.t["h_cases"]: [d.cases for d in deviations], c.t["h_share"]: [d.share for d in deviations],
+                          x["h_findings_ids"]: [", ".join(d.findings) for d in deviations],
+                          x["h_drivers"]: drivers,
+                          c.t["h_example_cases"]: [", ".join(map(str, d.examples[:3])) for d in deviations]})
+    return make_table(name, frame, [str, text, c.count, c.share, text, text, text],
+                      widths=(0.4, 2.6, 0.8, 0.7, 0.9, 3.0, 1.6),
+                      numeric=(False, False, True, True, False, False, False))
+
+
+def quality_blocks(c: Composer, items: Sequence[Any]) -> list[Block]:
+    """Return the «record quality» part of section 1 (records saved twice, copies), or nothing."""
+    if not items:
+        return []
+    x = _T[c.lang]
+    frame = pd.DataFrame({x["h_quality"]: [x.get(q.kind, q.kind) for q in items],
+                          c.t["h_activity"]: [q.activity for q in items], x["h_records"]: [q.events for q in items],
+                          c.t["h_cases"]: [q.cases for q in items],
+                          c.t["h_example_cases"]: [", ".join(q.examples[:3]) for q in items]})
+    return [Heading(x["s_quality"], 2), Paragraph(x["quality_text"]),
+            make_table("data_quality", frame, [text, text, c.count, c.count, text], widths=(2.0, 3.2, 1.0, 1.0, 2.8),
+                       numeric=(False, False, True, True, False))]
 
 
 def _shown(table: Any, rows: int) -> Any:
@@ -242,10 +319,12 @@ def _shown(table: Any, rows: int) -> Any:
 
 
 def _findings_table(c: Composer, findings: list[Any], name: str) -> Any:
-    t = c.t
+    t, x = c.t, _T[c.lang]
     proposals = [propose(f, None, c.lang) for f in findings]
-    frame = pd.DataFrame({t["h_rank"]: range(1, len(findings) + 1), t["h_finding"]: [p.finding for p in proposals],
+    ids = [f.id or str(i) for i, f in enumerate(findings, start=1)]
+    frame = pd.DataFrame({x["h_id"]: ids, x["h_deviation"]: [f.deviation or "" for f in findings],
+                          t["h_finding"]: [p.finding for p in proposals],
                           t["h_cases"]: [f.cases for f in findings], t["h_share"]: [f.share for f in findings],
                           t["h_example_cases"]: [", ".join(map(str, f.examples[:3])) for f in findings]})
-    return make_table(name, frame, [str, text, c.count, c.share, text], widths=(0.4, 5.6, 0.9, 0.8, 2.3),
-                      numeric=(True, False, True, True, False))
+    return make_table(name, frame, [str, text, text, c.count, c.share, text], widths=(0.5, 0.8, 5.0, 0.9, 0.8, 2.0),
+                      numeric=(False, False, False, True, True, False))

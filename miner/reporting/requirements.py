@@ -98,6 +98,33 @@ def propose(finding: Any, declared: Any = None, lang: Lang = "ru") -> Requiremen
     return Requirement(text, requirement, acceptance)
 
 
+def main_finding(deviation: Any, findings: Any) -> Any:
+    """Return the finding that names ``deviation``: the first of its findings of its ``kind``.
+
+    Args:
+        deviation: a ``miner.comparison.deviations.Deviation``.
+        findings: the comparison's findings (with ids), in any iterable.
+    """
+    mine = [f for f in findings if f.id in deviation.findings]
+    return next((f for f in mine if f.kind == deviation.kind), mine[0] if mine else None)
+
+
+def propose_deviation(deviation: Any, findings: Any, declared: Any = None, lang: Lang = "ru") -> Requirement:
+    """Return the proposed CRM requirement for a deviation: that of its main finding, titled by the deviation.
+
+    Example:
+        >>> r = propose_deviation(result.deviations[0], result.findings, declared)  # doctest: +SKIP
+        >>> r.finding  # doctest: +SKIP
+        'После «Создан заказ клиента» сразу переходят к «Выставлен счет», минуя «Согласован заказ»'
+    """
+    main = main_finding(deviation, findings)
+    if main is None:
+        return Requirement(deviation.title, *_RU["other"]({}, declared, None))
+    made = propose(main, declared, lang)
+    name = deviation.title if lang == "ru" else (getattr(deviation, "title_en", "") or made.finding)
+    return Requirement(name, made.requirement, made.acceptance)
+
+
 def _case(example: str | None, lang: Lang) -> str:
     if not example:
         return ""

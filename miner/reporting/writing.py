@@ -61,7 +61,7 @@ class Report:
 
 def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[str | Path] | None = None,
            lang: Lang = "ru", pseudonymize: bool = False, pseudonymize_clients: bool = False,
-           **read_options: Any) -> Report:
+           accept_suggestions: bool = False, repeat_window: float = 10.0, **read_options: Any) -> Report:
     """Write the full report on ``source`` into the folder ``output``.
 
     Args:
@@ -73,6 +73,9 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
         lang: ``"ru"`` (default) or ``"en"``.
         pseudonymize: replace employee names with «Сотрудник NN» everywhere.
         pseudonymize_clients: replace client names with «Клиент NNN» everywhere.
+        accept_suggestions, repeat_window: as for :func:`miner.compare` (a misspelt declared
+            step is an error unless accepted; records saved twice within the window are data
+            quality, not rework).
         **read_options: column mapping and reading options for ``source``.
 
     Returns:
@@ -117,7 +120,8 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
     comparison, overlays = None, {}
     if declared:
         stage("comparing with the declared process")
-        comparison, files = _compare(prepared, declared, out, lang, pseudonyms)
+        comparison, files = _compare(prepared, declared, out, lang, pseudonyms,
+                                     accept_suggestions=accept_suggestions, repeat_window=repeat_window)
         overlays = overlay_stems(comparison, out, lang)
         drawn = {out / f"{stem}{ext}" for stem in overlays.values() for ext in (".gv", ".svg", ".png")}
         written += files + sorted(p for p in drawn - set(files) if p.exists())
@@ -158,7 +162,8 @@ def _scrub_ingest(ingest: Any, pseudonyms: Any) -> Any:
     return replace(ingest, reasons=reasons)
 
 
-def _compare(prepared: Any, declared: Any, out: Path, lang: Lang, pseudonyms: Any) -> tuple[Any, list[Path]]:
+def _compare(prepared: Any, declared: Any, out: Path, lang: Lang, pseudonyms: Any,
+             **options: Any) -> tuple[Any, list[Path]]:
     """Compare with the declared process(es); their ``described_by`` is scrubbed of names first."""
     from miner.comparison.analysis import compare
     from miner.declared.reading import read_declared
@@ -170,7 +175,8 @@ def _compare(prepared: Any, declared: Any, out: Path, lang: Lang, pseudonyms: An
         if pseudonyms.names and process.described_by:
             process = replace(process, described_by=pseudonyms.scrub(process.described_by))
         processes.append(process)
-    comparison = compare(prepared, processes if len(processes) > 1 else processes[0], output=out, lang=lang)
+    comparison = compare(prepared, processes if len(processes) > 1 else processes[0], output=out, lang=lang,
+                         **options)
     files = [out / "findings.json"]
     for i in range(len(comparison.maps)):
         stem = "comparison" if i == 0 else f"comparison_{i + 1}"
@@ -204,7 +210,8 @@ def _compose(prepared: Any, discovery: Any, compared: tuple[Any, dict[int, str]]
     staff = people(frame, coded, unknown=t["unknown_department"])
     handovers = handover_map(staff.handovers if staff is not None else None, out, lang)
     real = real_process(coded, found, cases=prepared.dfg.activity_cases)
-    blocks = (data_section(c, ov) + process_section(c, real, discovery)
+    quality = comparison.data_quality if comparison is not None else ()
+    blocks = (data_section(c, ov, quality) + process_section(c, real, discovery)
               + compare_section(c, comparison, out, overlays) + people_section(c, staff, handovers)
               + clients_section(c, clients(frame, coded)) + entry_section(c, entry(frame, coded, unknown="—")))
     files = ", ".join(ov.sources["file"].astype(str).tolist()) if prepared.ingest is not None else ""
