@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,8 +23,8 @@ from miner.eventlog import ACTIVITY, CASE, TIMESTAMP
 from miner.discovery.maps import ProcessMap, Simplified, frequency_map, performance_map, simplify
 from miner.discovery.rendering import layout_positions
 from miner.ingestion.reading import read_log
+from miner.language import Lang
 
-Lang = Literal["ru", "en"]
 
 # BPMN shape sizes in diagram units (bpmn.io's defaults are 100x80 tasks, 36 events, 50 gateways)
 TASK_SIZE, EVENT_SIZE, GATEWAY_SIZE = (120, 80), (36, 36), (50, 50)

@@ -11,7 +11,9 @@ import io
 from pathlib import Path
 from typing import Any
 
+from miner.language import pick
 from miner.reporting.blocks import Document, Figure, Heading, Metrics, Paragraph, Table
+from miner.reporting.texts import typeset_document
 
 FONT = "Arial"
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 20.0  # millimetres
@@ -29,6 +31,7 @@ def write_docx(document: Document, path: str | Path) -> Path:
     """
     from docx import Document as new_document
 
+    document = typeset_document(document)  # numbers that do not break: «из 2 000», «(13 %)»
     doc = new_document()
     _setup(doc, document)
     _title(doc, document)
@@ -63,7 +66,7 @@ def _setup(doc: Any, document: Document) -> None:
     section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(MARGIN))
-    language = "ru-RU" if document.lang == "ru" else "en-GB"
+    language = pick(document.lang, "ru-RU", "en-GB")
     for name, size in (("Normal", 10), ("Title", 22), ("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11),
                        ("Caption", 9)):
         style = doc.styles[name]
@@ -226,8 +229,7 @@ def _table(doc: Any, block: Table) -> None:
             cell.width = Inches(inches[j])
             para = cell.paragraphs[0]
             para.paragraph_format.space_after = Pt(0)
-            # a number must not break at its thin-space thousands separator
-            run = para.add_run(str(value).replace(THIN, NNBSP) if numeric[j] else str(value))
+            run = para.add_run(str(value))  # numbers were typeset unbreakable by typeset_document
             run.font.size = Pt(8 if i == 0 else 8.5)
             if i == 0:
                 run.bold = True
@@ -238,7 +240,6 @@ def _table(doc: Any, block: Table) -> None:
     doc.add_paragraph().paragraph_format.space_after = 0
 
 
-THIN, NNBSP = "\u2009", "\u202f"
 CHAR_IN, BOLD_CHAR_IN, CELL_PAD_IN = 0.066, 0.074, 0.2  # Arial 8.5 pt / bold 8 pt, average Cyrillic
 
 

@@ -16,13 +16,13 @@ import html
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Sequence
 
 import pandas as pd
 
 from miner.errors import MinerError
+from miner.language import Lang
 
-Lang = Literal["ru", "en"]
 log = logging.getLogger("miner")
 
 
