@@ -268,7 +268,19 @@ _REASONS = {
     "unreadable date in the record": "дата записи не читается", "broken journal record": "повреждённая запись журнала",
     "unreadable amount": "сумма не читается", "unreadable number": "число не читается",
     "before the period": "раньше периода", "after the period": "позже периода",
+    "data change without an object reference": "изменение данных без ссылки на объект",
+    "payment without a readable date": "платёж без читаемой даты", "wrong number of fields": "неверное число полей",
+    "no date in the presentation": "в представлении документа нет даты", "no document number": "нет номера документа",
+    "another line of the same document (its links are merged)": "другая строка того же документа (связи объединены)",
+    "not a change of a 1C object (session, job, message); use case notion session or user_day":
+        "не изменение объекта 1С (сеанс, задание, сообщение); чтобы учесть, выберите случаи по сеансу или "
+        "по пользователю и дню (--case-notion session или user_day)",
 }
+# Reasons that name a file or a code: English pattern -> Russian template of its groups.
+_REASON_PATTERNS = (
+    (re.compile(r"the same document already read from (.+)"), "тот же документ уже прочитан из {0}"),
+    (re.compile(r"event code (\S+) missing from (.+)"), "кода события {0} нет в {1}"),
+)
 
 
 def reject_reason(reason: str, lang: Lang = "ru") -> str:
@@ -283,6 +295,10 @@ def reject_reason(reason: str, lang: Lang = "ru") -> str:
     """
     if lang != "ru":
         return reason
+    for pattern, template in _REASON_PATTERNS:
+        match = pattern.fullmatch(reason)
+        if match:
+            return template.format(*match.groups())
     return _REASONS.get(reason, _REASONS.get(reason.split(":")[0].strip(), f"«{reason}»"))
 
 

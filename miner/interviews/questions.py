@@ -96,13 +96,13 @@ class WorkQuestions:
         if len(table) == 1:
             text = self.t["rare_one"].format(act=q(name, self.lang), times=times(events, self.lang))
             return Question("rare", text, "", facts)
-        band = how_often(cases / max(f["cases"], 1))
-        if band in ("almost_always", "always"):  # every step in almost every case: nothing is rare
+        if how_often(cases / max(f["cases"], 1)) in ("almost_always", "always"):  # every step in almost every case
             text = self.t["rare_even"].format(acts=quoted(table.index, self.lang, limit=4))
             return Question("rare", text, "", facts | {"even": True})
         examples = tuple(self.facts.examples(_cases_with(self.facts, name)))
-        text = self.t["rare" if band == "rarely" else "rare_some"].format(act=q(name, self.lang), times=times(events, self.lang),
-                                     in_cases=self.in_cases(cases), pct=self.pct(cases / self.facts.n_cases))
+        template = "rare" if how_often(facts["share"]) == "rarely" else "rare_some"  # the word matches the share shown
+        text = self.t[template].format(act=q(name, self.lang), times=times(events, self.lang),
+                                       in_cases=self.in_cases(cases), pct=self.pct(cases / self.facts.n_cases))
         rare = "; ".join(f"{q(a, self.lang)} — {format_count(r['events'])}"
                          for a, r in table.iloc[::-1].head(3).iterrows())
         return Question("rare", text, self.t["rare_data"].format(rare=rare), facts, examples)

@@ -19,7 +19,7 @@ from miner.reporting.blocks import Block, Figure, Heading, Metrics, Paragraph, m
 from miner.reporting.sections import Overview, RealProcess
 from miner.reporting.requirements import propose
 from miner.units import format_count, format_counted, format_duration, format_number, format_share
-from miner.language import Lang, column_key, pick, source_kind
+from miner.language import Lang, agree, column_key, pick, source_kind
 
 MAX_FINDINGS = 30
 
@@ -76,9 +76,11 @@ def data_section(c: Composer, o: Overview) -> list[Block]:
                                   en="distinct activity|distinct activities"),
         variants=format_counted(o.variants, "вариант", lang=lang, en="variant"),
         start=c.date(o.start), end=c.date(o.end)), "lead")]
-    blocks.append(Metrics(((t["m_cases"], c.count(o.cases)), (t["m_events"], c.count(o.events)),
-                           (t["m_activities"], c.count(o.activities)), (t["m_variants"], c.count(o.variants)),
-                           (t["m_sources"], c.count(len(o.sources))))))
+    metrics = ((o.cases, "случай", "m_cases"), (o.events, "событие", "m_events"),
+               (o.activities, "действие", "m_activities"), (o.variants, "вариант", "m_variants"),
+               (len(o.sources), "источник", "m_sources"))  # the label under the number agrees with it
+    blocks.append(Metrics(tuple((pick(lang, agree(n, noun).capitalize(), t[key]), c.count(n))
+                                for n, noun, key in metrics)))
     blocks.append(Heading(t["s_sources"], 2))
     src = o.sources
     where = [" / ".join(x for x in (text(e), text(s)) if x) for e, s in zip(src["encoding"], src["sheet"])]
