@@ -212,14 +212,15 @@ def typeset(text: str) -> str:
 
     Digit groups are joined by a narrow no-break space (U+202F), a number and its ``%`` or unit
     (``мин``, ``ч``, ``дн``, ``раб.``) by a no-break space (U+00A0); a thin space U+2009, at which
-    Word and browsers wrap, is left nowhere between digits.
+    Word and browsers wrap, is left nowhere between digits. A dash keeps to the word before it, so a
+    line never starts with «—».
 
     Example:
         >>> typeset("из 2 000 (13 %), медиана 4,5 дн") == "из 2\u202f000 (13\u00a0%), медиана 4,5\u00a0дн"
         True
     """
     text = _GROUPED.sub(lambda m: _SPACE.sub(NNBSP, m.group(0)), text)
-    return _BEFORE_UNIT.sub(NBSP, text)
+    return _BEFORE_UNIT.sub(NBSP, text).replace(" — ", NBSP + "— ")  # a dash never starts a line
 
 
 # --- display names of the contract's keys --------------------------------------------------------
@@ -241,7 +242,7 @@ def system_name(text: str, lang: Lang = "ru") -> str:
 
 
 _KINDS = {
-    "csv": ("CSV-файл", "CSV file"), "excel": ("лист Excel", "Excel sheet"), "xes": ("журнал XES", "XES log"),
+    "csv": ("файл CSV", "CSV file"), "excel": ("лист Excel", "Excel sheet"), "xes": ("журнал XES", "XES log"),
     "parquet": ("таблица Parquet", "Parquet table"), "onec-journal": ("журнал регистрации 1С", "1C journal"),
     "onec-documents": ("документы 1С", "1C documents"), "bank": ("банковская выписка", "bank statement"),
     "frame": ("готовая таблица", "ready table"),
