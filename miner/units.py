@@ -1,16 +1,16 @@
 """Human formats for counts, shares and durations shown on maps and in reports.
 
-Russian by default: a thin space between thousands (``1 000``), a decimal comma, ``мин``/``ч``/
-``дн``. ``lang="en"`` keeps the thin space (ISO 31-0) but uses a decimal point and ``min``/``h``/``d``.
+Russian by default: a narrow no-break space between thousands (``1 000``, U+202F, so that a
+number never breaks across lines), a decimal comma, ``мин``/``ч``/``дн``. ``lang="en"`` keeps the
+same separator (ISO 31-0) but uses a decimal point and ``min``/``h``/``d``. Word forms and the
+language type come from :mod:`miner.language`.
 """
 from __future__ import annotations
 
 import math
-from typing import Literal
 
-Lang = Literal["ru", "en"]
-
-THIN_SPACE = "\u2009"
+from miner.language import NNBSP, Lang, agree, pick
+from miner.language import plural as _plural
 
 _UNITS = {
     "ru": (("с", 1), ("мин", 60), ("ч", 3600), ("дн", 86400)),
@@ -19,22 +19,22 @@ _UNITS = {
 
 
 def format_count(value: int | float, *, lang: Lang = "ru") -> str:
-    """Return an integer count with thousands separated by a thin space (U+2009).
+    """Return an integer count with thousands separated by a narrow no-break space (U+202F).
 
     Args:
         value: the count; rounded to the nearest integer.
-        lang: kept for symmetry; both languages use the thin space (ISO 31-0).
+        lang: kept for symmetry; both languages use the same separator (ISO 31-0).
 
     Example:
         >>> format_count(1000)
-        '1\u2009000'
+        '1\u202f000'
         >>> format_count(999)
         '999'
     """
     del lang
     number = int(round(value))
     sign = "-" if number < 0 else ""
-    return sign + f"{abs(number):,}".replace(",", THIN_SPACE)
+    return sign + f"{abs(number):,}".replace(",", NNBSP)
 
 
 def format_number(value: float, *, digits: int = 1, lang: Lang = "ru") -> str:
@@ -46,13 +46,13 @@ def format_number(value: float, *, digits: int = 1, lang: Lang = "ru") -> str:
         >>> format_number(2.0)
         '2'
         >>> format_number(1234.5, lang="en")
-        '1\u2009234.5'
+        '1\u202f234.5'
     """
     text = f"{value:,.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    text = text.replace(",", THIN_SPACE)
-    return text.replace(".", ",") if lang == "ru" else text
+    text = text.replace(",", NNBSP)
+    return pick(lang, text.replace(".", ","), text)
 
 
 def format_share(share: float, *, lang: Lang = "ru") -> str:
@@ -111,6 +111,8 @@ def _rounded(amount: float) -> float:
 def plural(n: int, forms: tuple[str, str, str], *, lang: Lang = "ru") -> str:
     """Return the word form for ``n``: Russian (1 шаг, 2 шага, 5 шагов) or English (1 step, 2 steps).
 
+    The form is chosen by the CLDR plural rules (:func:`miner.language.plural`).
+
     Args:
         n: the number.
         forms: Russian ``(one, few, many)``; for ``lang="en"`` ``(singular, plural, plural)``.
@@ -121,10 +123,27 @@ def plural(n: int, forms: tuple[str, str, str], *, lang: Lang = "ru") -> str:
         >>> plural(12, ("переход", "перехода", "переходов"))
         'переходов'
     """
-    if lang != "ru":
-        return forms[0] if n == 1 else forms[1]
-    if n % 10 == 1 and n % 100 != 11:
-        return forms[0]
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return forms[1]
-    return forms[2]
+    return _plural(n, forms, lang)
+
+
+def format_counted(n: float, phrase: str, *, lang: Lang = "ru", en: str | None = None, case: str = "nomn") -> str:
+    """Return the formatted number and the phrase agreeing with it: «4 различных действия».
+
+    Args:
+        n: the number (formatted with :func:`miner.units.format_count` when whole).
+        phrase: the Russian phrase in the dictionary form.
+        lang: ``"en"`` uses ``en`` (``"singular|plural"`` or a noun that takes ``s``).
+        en: the English phrase; ``"activity|activities"`` gives both forms.
+        case: the Russian grammatical case of the number (see :func:`miner.language.agree`).
+
+    Example:
+        >>> format_counted(6983, "событие")
+        '6\u202f983 события'
+        >>> format_counted(1, "различное действие", lang="en", en="distinct activity|distinct activities")
+        '1 distinct activity'
+    """
+    number = format_count(n) if float(n).is_integer() else format_number(n, lang=lang)
+    if lang == "ru":
+        return f"{number} {agree(n, phrase, case=case)}"
+    one, _, many = (en or phrase).partition("|")
+    return f"{number} {_plural(n, (one, many or one + 's', many or one + 's'), lang)}"

@@ -52,7 +52,7 @@ def test_one_section_per_department_with_the_eight_themes(guide, log):
     sales = guide.section("Отдел продаж")
     assert sales.events == int((log[E.GROUP] == "Отдел продаж").sum())
     assert sales.questions[0].text.startswith("Чем занимается ваше подразделение? В данных у вас 4 действия: "
-                                              "«Согласован заказ» (1\u2009026)")
+                                              "«Согласован заказ» (1\u202f026)")
 
 
 def test_shipment_before_payment_share_matches_the_log(guide, log):

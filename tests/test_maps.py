@@ -59,12 +59,12 @@ def test_simplify_refuses_bad_share(coded) -> None:
 def test_frequency_map_dot_follows_the_style(coded) -> None:
     dot = frequency_map(simplify(coded)).dot
     assert 'fontname="DejaVu Sans"' in dot and 'nodesep="0.35"' in dot and 'ranksep="0.45"' in dot
-    assert f'label="{CREATE}\\n1\u2009000", fillcolor="#08519c", fontcolor="white"' in dot
+    assert f'label="{CREATE}\\n1\u202f000", fillcolor="#08519c", fontcolor="white"' in dot
     assert f'label="{RETURN}\\n' in dot and 'fillcolor="#eff3ff", fontcolor="black"' in dot
     assert 'START [shape="circle"' in dot and 'END [shape="doublecircle"' in dot
     widths = [float(w) for w in re.findall(r'penwidth="([\d.]+)"\]', dot)]
     assert max(widths) == 5.0 and min(widths) >= 0.6
-    assert 'START -> a0 [label=" 1\u2009000", penwidth="5.0"]' in dot
+    assert 'START -> a0 [label=" 1\u202f000", penwidth="5.0"]' in dot
 
 
 def test_performance_map_labels_median_times(coded) -> None:

@@ -38,7 +38,7 @@ def test_to_dict_has_exactly_the_contract_keys() -> None:
 
 def test_to_text_is_a_russian_table_with_thin_spaces() -> None:
     text = miner.stats(o2c_log(), top=2).to_text()
-    assert text.splitlines()[0] == "Случаев    1\u2009000"
+    assert text.splitlines()[0] == "Случаев    1\u202f000"
     assert "Период     12.01.2026" in text
     assert "Частые варианты:" in text
     assert "(2 шага) Создан заказ клиента → Отгрузка" in text

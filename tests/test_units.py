@@ -8,8 +8,8 @@ import pytest
 from miner.units import format_count, format_duration, format_number, format_share, plural
 
 
-@pytest.mark.parametrize(("value", "text"), [(0, "0"), (999, "999"), (1000, "1\u2009000"),
-                                             (1234567, "1\u2009234\u2009567"), (-1500, "-1\u2009500")])
+@pytest.mark.parametrize(("value", "text"), [(0, "0"), (999, "999"), (1000, "1\u202f000"),
+                                             (1234567, "1\u202f234\u202f567"), (-1500, "-1\u202f500")])
 def test_format_count(value: int, text: str) -> None:
     assert format_count(value) == text
 

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from miner.declared.model import END, START, DeclaredProcess, Limit
+from miner.language import agree_adjective
 from miner.units import format_count, format_number, format_share
 
 UNOBSERVED_SHARE = 0.01
@@ -310,7 +311,7 @@ def role_findings(step_codes: np.ndarray, case_index: np.ndarray, case_ids: np.n
                   key=lambda x: x[1])
         what = "роль" if attribute == "role" else "подразделение"
         summary = (f"Шаг «{step.name}» {_in_cases(hit_cases.size, n_cases)} выполняет не «{want}», "
-                   f"а другое {what}: чаще всего «{top[0]}» ({format_share(top[1])} событий).")
+                   f"а {agree_adjective('другой', what)} {what}: чаще всего «{top[0]}» ({format_share(top[1])} событий).")
         out.append(Finding("role_mismatch", int(hit_cases.size), hit_cases.size / n_cases,
                            tuple(str(c) for c in case_ids[hit_cases[:MAX_EXAMPLES]]), summary,
                            {"activity": step.name, "attribute": attribute, "declared": want,

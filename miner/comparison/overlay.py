@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from miner.discovery.dfg import directly_follows
 from miner.discovery.maps import ProcessMap, comparison_map
 from miner.discovery.simplification import crowded, simplify_overlay
+from miner.language import Lang, pick
 
 if TYPE_CHECKING:
     from miner.comparison.parts import Part
 
-Lang = Literal["ru", "en"]
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,8 @@ def _outside_note(part: Part, lang: Lang) -> str | None:
     gone = [o["activity"] for o in part.outside_system if o["seen_cases"] == 0]
     if not gone:
         return None
-    word = "вне системы, в данных нет" if lang == "ru" else "outside the system, not in the data"
-    return f"{word}: " + ", ".join(f"«{g}»" if lang == "ru" else g for g in gone)
+    word = pick(lang, "вне системы, в данных нет", "outside the system, not in the data")
+    return f"{word}: " + ", ".join(pick(lang, f"«{g}»", g) for g in gone)
 
 
 def _accepted_edges(part: Part) -> set[tuple[str, str]]:

@@ -8,6 +8,7 @@ itself (``miner.discovery.rendering``: pygraphviz in-process, system ``dot`` as 
 from __future__ import annotations
 
 import html
+import re
 import math
 import textwrap
 from collections.abc import Mapping, Set
@@ -21,11 +22,11 @@ from miner.discovery.dfg import DirectlyFollows
 from miner.discovery.rendering import DEFAULT_DPI, render
 from miner.discovery.simplification import Simplified, simplify
 from miner.units import format_count, format_duration, format_share
+from miner.language import Lang, pick
 
 __all__ = ["ProcessMap", "Simplified", "simplify", "frequency_map", "performance_map",
            "comparison_map", "START", "END"]
 
-Lang = Literal["ru", "en"]
 Kind = Literal["frequency", "performance", "comparison"]
 
 START = "START"
@@ -52,8 +53,8 @@ class ProcessMap:
     paths: tuple[Path, ...] = ()
 
     def svg(self) -> str:
-        """Render the map as SVG text (UTF-8, Cyrillic as text)."""
-        return render(self.dot, "svg").decode("utf-8")
+        """Render the map as SVG text (UTF-8, Cyrillic as text; hover titles are the activity names)."""
+        return readable_titles(render(self.dot, "svg").decode("utf-8"))
 
     def png(self, *, dpi: int = DEFAULT_DPI) -> bytes:
         """Render the map as PNG bytes at ``dpi`` (150 by default, for DOCX)."""
@@ -76,11 +77,42 @@ class ProcessMap:
         stem = stem or ("map" if self.kind == "frequency" else self.kind)
         gv, svg, png = (directory / f"{stem}{ext}" for ext in (".gv", ".svg", ".png"))
         gv.write_text(self.dot, encoding="utf-8")
-        svg.write_bytes(render(self.dot, "svg"))
+        svg.write_text(self.svg(), encoding="utf-8")
         png.write_bytes(render(self.dot, "png", dpi=dpi))
         return replace(self, paths=(gv, svg, png))
 
 
+
+
+_NODE_TIP = re.compile(r'<title>([^<]*)</title>\s*<g id="[^"]*"><a xlink:title="([^"]*)">')
+_TITLE = re.compile(r"<title>([^<]*)</title>\n?")
+
+
+def readable_titles(svg: str) -> str:
+    r"""Replace Graphviz's internal names in SVG hover titles with what a person reads.
+
+    Graphviz titles each node and line with its DOT name (``a0``, ``START``, ``a0->a1``) and the
+    drawing with the graph's name; a browser shows these on hover. Nodes carry a ``tooltip``
+    (the activity name, «начало», «конец»), so node titles become it and line titles «A → B»;
+    the drawing's title and the DOT-name comments are dropped.
+
+    Example:
+        >>> svg = '<title>a0</title>\n<g id="a_node1"><a xlink:title="Создан">\n<title>a0&#45;&gt;a0</title>'
+        >>> readable_titles(svg).splitlines()[-1]
+        '<title>Создан → Создан</title>'
+    """
+    tips = dict(_NODE_TIP.findall(svg))
+
+    def title(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in tips:
+            return f"<title>{tips[name]}</title>\n"
+        tail, arrow, head = name.partition("&#45;&gt;")
+        if arrow and tail in tips and head in tips:
+            return f"<title>{tips[tail]} → {tips[head]}</title>\n"
+        return ""
+
+    return re.sub(r"<!-- .*? -->\n?", "", _TITLE.sub(title, svg))
 
 
 # ---------------------------------------------------------------- DOT primitives
@@ -119,14 +151,14 @@ def _width(count: float, top: float) -> float:
     return round(0.6 + 4.4 * math.sqrt(count / top), 2) if top > 0 else 0.6
 
 
-def _header(name: str, label: str | HtmlLabel | None) -> list[str]:
+def _header(name: str, label: str | HtmlLabel | None, lang: Lang = "ru") -> list[str]:
     lines = [
         f"digraph {_q(name)} {{",
         f"  graph {_attrs(rankdir='TB', nodesep=0.35, ranksep=0.45, fontname=FONT, fontsize=9, fontcolor='#555555', bgcolor='white', pad=0.2)};",
         f"  node {_attrs(shape='box', style='rounded,filled', fontname=FONT, fontsize=11, color='#3b3b3b', penwidth=1, margin='0.16,0.06', height=0.42)};",
         f"  edge {_attrs(fontname=FONT, fontsize=9, color=GREY, fontcolor='#333333', arrowsize=0.7)};",
-        f"  {START} {_attrs(shape='circle', label='', width=0.22, height=0.22, fixedsize='true', style='filled', fillcolor=GREEN, color=GREEN)};",
-        f"  {END} {_attrs(shape='doublecircle', label='', width=0.18, height=0.18, fixedsize='true', style='filled', fillcolor=END_RED, color=END_RED)};",
+        f"  {START} {_attrs(shape='circle', label='', width=0.22, height=0.22, fixedsize='true', style='filled', fillcolor=GREEN, color=GREEN, tooltip=pick(lang, 'начало', 'start'))};",
+        f"  {END} {_attrs(shape='doublecircle', label='', width=0.18, height=0.18, fixedsize='true', style='filled', fillcolor=END_RED, color=END_RED, tooltip=pick(lang, 'конец', 'end'))};",
         f"  {{ rank=source; {START}; }}",
         f"  {{ rank=sink; {END}; }}",
     ]
@@ -138,7 +170,7 @@ def _header(name: str, label: str | HtmlLabel | None) -> list[str]:
 def _activity_node(node_id: str, name: str, count: int, top: int, **extra: object) -> str:
     level = _level(count, top)
     attrs = dict(label=_wrap(name) + "\n" + format_count(count), fillcolor=BLUES[level],
-                 fontcolor="white" if level >= 4 else "black")
+                 fontcolor="white" if level >= 4 else "black", tooltip=name)
     attrs.update(extra)
     return f"  {node_id} {_attrs(**attrs)};"
 
@@ -213,7 +245,7 @@ def _boxes(kind: str, dfg: DirectlyFollows | Simplified, note: str | None, lang:
            ) -> tuple[DirectlyFollows, tuple[int, int], list[str], list[tuple], int]:
     """The part frequency and performance maps share: header, activity boxes, the lines to draw."""
     dfg, note, hidden = _unpack(dfg, note, lang)
-    lines = _header(kind, note)
+    lines = _header(kind, note, lang)
     top = int(dfg.activity_events.max()) if dfg.activity_events.size else 0
     lines += [_activity_node(f"a{i}", name, int(dfg.activity_events[i]), top)
               for i, name in enumerate(dfg.activities)]
@@ -282,7 +314,7 @@ def comparison_map(dfg: DirectlyFollows | Simplified, *, declared_edges: Set[tup
     undeclared = set(names) - declared
     with_accepted = bool(accepted_ids & {(a, b) for a, b, *_ in edges}) or bool(undeclared & set(accepted_activities))
     legend = _legend(lang, hidden_note, bool(skipped), bool(undeclared - set(accepted_activities)), with_accepted)
-    lines = _header("comparison", legend)
+    lines = _header("comparison", legend, lang)
     lines[-1] = lines[-1].replace("labelloc=b; labeljust=l;", "labelloc=t; labeljust=r;")
     top = int(dfg.activity_events.max()) if dfg.activity_events.size else 0
     for i, name in enumerate(names):
@@ -320,7 +352,7 @@ def _overlay_lines(edges: list[tuple[str, str, int, float]], declared: Set[tuple
 
 def _skipped_text(share: float, lang: Lang) -> str:
     """Return «пропущен в 23 %»; a share that would round to 0 % reads «< 0,1 %»."""
-    word = "пропущен в" if lang == "ru" else "skipped in"
+    word = pick(lang, "пропущен в", "skipped in")
     if 0 < share < 0.001:
         return f"{word} < {format_share(0.001, lang=lang)}"
     return f"{word} {format_share(share, lang=lang)}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,8 +24,8 @@ from miner.discovery.maps import ProcessMap, Simplified, frequency_map, performa
 from miner.discovery.rendering import layout_positions
 from miner.ingestion.reading import prepare_log
 from miner.prepared import PreparedLog
+from miner.language import Lang
 
-Lang = Literal["ru", "en"]
 
 # BPMN shape sizes in diagram units (bpmn.io's defaults are 100x80 tasks, 36 events, 50 gateways)
 TASK_SIZE, EVENT_SIZE, GATEWAY_SIZE = (120, 80), (36, 36), (50, 50)

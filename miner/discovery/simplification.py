@@ -11,14 +11,14 @@ from __future__ import annotations
 import math
 from collections.abc import Set
 from dataclasses import dataclass, replace
-from typing import Literal
+
 
 import numpy as np
 
 from miner.discovery.dfg import CodedLog, DirectlyFollows, directly_follows
 from miner.units import format_share, plural
+from miner.language import Lang, pick
 
-Lang = Literal["ru", "en"]
 
 # Auto simplification: a map stays readable up to ~20 boxes and ~2 lines per box.
 AUTO_MAX_ACTIVITIES = 20
@@ -59,7 +59,7 @@ class Simplified:
             parts.append(f"{self.hidden_paths} {word} < {_nice_percent(self.hidden_path_share, lang)} %")
         if not parts:
             return None
-        return ("скрыто: " if lang == "ru" else "hidden: ") + ", ".join(parts)
+        return pick(lang, "скрыто: ", "hidden: ") + ", ".join(parts)
 
 
 def _nice_percent(share: float, lang: Lang = "ru") -> str:

@@ -8,15 +8,15 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from miner.ingestion.reading import prepare_log
 from miner.prepared import PreparedLog
 from miner.units import format_count, format_share, plural
+from miner.language import Lang
 
-Lang = Literal["ru", "en"]
 
 _LABELS = {
     "ru": {"cases": "Случаев", "events": "Событий", "activities": "Действий", "variants": "Вариантов",

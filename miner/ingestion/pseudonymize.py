@@ -20,14 +20,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+
 
 import numpy as np
 import pandas as pd
 
 from miner.eventlog import RESOURCE
+from miner.language import Lang
 
-Lang = Literal["ru", "en"]
 
 CLIENT_HEADERS = ("клиент", "контрагент", "покупатель", "партнер", "партнёр", "заказчик", "client",
                   "customer", "counterparty")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
@@ -17,8 +17,8 @@ from miner.interviews.facts import APPROVAL, Facts, Unit
 from miner.interviews.texts import QUESTIONS, Words, q, quoted
 from miner.interviews.model import Question
 from miner.units import format_count, format_duration, format_number, format_share
+from miner.language import Lang, pick
 
-Lang = Literal["ru", "en"]
 Pair = tuple[list[Unit], Question]
 
 
@@ -260,7 +260,10 @@ def _finding_question(say: _Say, finding: Any, part: Any) -> Pair | None:
               "pct": format_share(finding.share, lang=lang), "plural": say.words.plural}
     kind = finding.kind
     if kind in ("skipped_step", "undeclared_step", "unobserved_step", "rework"):
-        text = t[kind].format(act=q(f["activity"], lang), **common)
+        seen = int(f.get("seen_cases", 0))  # unobserved: a step never seen is not «почти нет»
+        template = "unobserved_never" if kind == "unobserved_step" and not seen else kind
+        text = t[template].format(act=q(f["activity"], lang), in_seen=say.in_cases(seen), seen_pct=say.pct(seen),
+                                  **common)
         key = ("missing" if kind == "skipped_step" else kind, f["activity"])
         units = _declared_units(say, part, f["activity"])
     elif kind in ("undeclared_path", "unobserved_path"):
@@ -282,7 +285,7 @@ def _finding_question(say: _Say, finding: Any, part: Any) -> Pair | None:
         units = _declared_units(say, part, f["activity"])
         units += [u for k, _ in others for u in say.facts.units if u.name == k and u not in units]
     elif kind == "slow_step":
-        median = format_number(f["median_hours"], digits=0, lang=lang) + (" раб. ч" if lang == "ru" else " working h")
+        median = format_number(f["median_hours"], digits=0, lang=lang) + pick(lang, " раб. ч", " working h")
         text = t[kind].format(act=q(f["activity"], lang), declared=_limit(str(f["declared"]), lang), median=median,
                               **common)
         key = (kind, f["activity"])
@@ -306,7 +309,7 @@ def _limit(text: str, lang: Lang) -> str:
         return text
     parts = []
     if limit.days:
-        parts.append(format_number(limit.days, lang=lang) + (" раб. дн" if lang == "ru" else " working d"))
+        parts.append(format_number(limit.days, lang=lang) + pick(lang, " раб. дн", " working d"))
     if limit.minutes:
         parts.append(format_duration(limit.minutes * 60, lang=lang))
     return " ".join(parts) or text

@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from miner.interviews.texts import EVENT_FORMS, LABELS, things
+from miner.language import Lang, pick, polish
 
 if TYPE_CHECKING:
     from miner.interviews.model import InterviewGuide, Question, Section
 
 ANSWER_LINES = 3
-# Numbers must not break across lines on paper: «1 026» (thin space) and «18 %».
-_NO_BREAK = str.maketrans({"\u2009": "\u202f"})
 GREY = (0x70, 0x70, 0x70)
 
 
@@ -27,27 +26,27 @@ def _intro(guide: InterviewGuide) -> list[str]:
     words: Words = case_words({}, 0, guide.lang)
     period = (f"{guide.start:%d.%m.%Y} – {guide.end:%d.%m.%Y}" if guide.start is not None and guide.end is not None
               else "–")
-    lines = [label["about"].format(source=guide.source or "DataFrame", cases=words.n(guide.cases),
+    lines = [label["about"].format(source=guide.source or pick(guide.lang, "таблица в памяти", "DataFrame"), cases=words.n(guide.cases),
                                    events=things(guide.events, *EVENT_FORMS, guide.lang), period=period)]
     if guide.declared:
         lines.append(label["declared"].format(names=", ".join(guide.declared)))
     if guide.pseudonymized:
         lines.append(label["pseudonymized"])
     lines.append(label["how"])
-    return lines
+    return [polish(line, guide.lang) for line in lines]
 
 
-def _data_line(question: Question, lang: str, *, hyphen: str = "-") -> str:
+def _data_line(question: Question, lang: Lang, *, hyphen: str = "-") -> str:
     """The grey line: the data, then the example case ids (``hyphen`` replaces theirs)."""
     label = LABELS[lang]
-    text = question.data
+    text = polish(question.data, lang)
     if question.examples:
         ids = ", ".join(e.replace("-", hyphen) for e in question.examples)
         text += ("; " if text else "") + f"{label['examples']}: {ids}"
     return text
 
 
-def _groups(section: Section, lang: str) -> list[tuple[str, tuple[Question, ...]]]:
+def _groups(section: Section, lang: Lang) -> list[tuple[str, tuple[Question, ...]]]:
     label = LABELS[lang]
     return [(label[key], questions) for key, questions in (("work", section.work), ("data", section.deviations))
             if questions]
@@ -65,7 +64,7 @@ def render_markdown(guide: InterviewGuide) -> str:
             out += [f"### {heading}", ""]
             for question in questions:
                 number += 1
-                out.append(f"{number}. **{question.text}**  ")
+                out.append(f"{number}. **{polish(question.text, guide.lang)}**  ")
                 data = _data_line(question, guide.lang)
                 if data:
                     out.append(f"   *{label['data_prefix']}{_escape(data)}*  ")
@@ -124,7 +123,7 @@ def _page(section: Any, cm: Any) -> None:
     section.top_margin = section.bottom_margin = cm(1.8)
 
 
-def _question(doc: Any, number: int, question: Question, lang: str) -> None:
+def _question(doc: Any, number: int, question: Question, lang: Lang) -> None:
     """The numbered question in bold, the grey data line, then ruled answer lines."""
     from docx.shared import Cm, Pt, RGBColor
 
@@ -133,23 +132,18 @@ def _question(doc: Any, number: int, question: Question, lang: str) -> None:
     fmt.left_indent, fmt.first_line_indent = Cm(0.75), Cm(-0.75)
     fmt.space_before, fmt.space_after, fmt.keep_with_next = Pt(8), Pt(2), True
     para.add_run(f"{number}.\t").bold = True
-    para.add_run(_unbroken(question.text)).bold = True
+    para.add_run(polish(question.text, lang)).bold = True
     data = _data_line(question, lang, hyphen="\u2011")  # a non-breaking hyphen keeps «ЗК-001212» whole
     if data:
         line = doc.add_paragraph()
         line.paragraph_format.left_indent = Cm(0.75)
         line.paragraph_format.space_after = Pt(2)
         line.paragraph_format.keep_with_next = True
-        run = line.add_run(LABELS[lang]["data_prefix"] + _unbroken(data))
+        run = line.add_run(LABELS[lang]["data_prefix"] + data)
         run.font.size = Pt(8.5)
         run.font.color.rgb = RGBColor(*GREY)
     for i in range(ANSWER_LINES):
         _ruled(doc, last=i == ANSWER_LINES - 1)
-
-
-def _unbroken(text: str) -> str:
-    """Keep numbers whole: narrow no-break spaces in thousands, a no-break space before ``%``."""
-    return text.translate(_NO_BREAK).replace(" %", "\u00a0%")
 
 
 def _ruled(doc: Any, *, last: bool) -> None:

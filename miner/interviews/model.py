@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
-Lang = Literal["ru", "en"]
+from miner.language import Lang
+
 WORK_THEMES = ("work", "frequent", "rare", "inputs", "processing", "outputs", "approvals", "reports")
 
 

@@ -7,7 +7,7 @@ of :meth:`miner.interviews.facts.Facts.unit` into these questions (see :func:`mi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,15 +18,14 @@ from miner.interviews.texts import (ACTIVITY_FORMS, EVENT_FORMS, LABELS, PEOPLE_
                                    q, quoted, things, times)
 from miner.interviews.model import Question
 from miner.units import format_count, format_duration, format_number, format_share
-
-Lang = Literal["ru", "en"]
+from miner.language import Lang, how_often, pick, system_name
 
 
 def unit_label(name: str | None, basis: str | None, lang: Lang) -> str:
     """How a unit is named inside a sentence: «Бухгалтерия», «warehouse.xlsx», «все»."""
     if name is None:
         return ""
-    return name if basis != "all" else ("все" if lang == "ru" else "everyone")
+    return name if basis != "all" else pick(lang, "все", "everyone")
 
 
 class WorkQuestions:
@@ -54,15 +53,14 @@ class WorkQuestions:
                 self.outputs(f), self.approvals(f), self.reports(f)]
 
     def _systems(self, f: Mapping[str, Any]) -> str:
-        names = [s for s, _ in f["systems"]] or (["системы"] if self.lang == "ru" else ["the system"])
-        return (" и " if self.lang == "ru" else " and ").join(names)
+        names = [system_name(s, self.lang) for s, _ in f["systems"]] or [pick(self.lang, "системы", "the system")]
+        return pick(self.lang, " и ", " and ").join(names)
 
     def work(self, f: Mapping[str, Any]) -> Question:
         table = f["activities"]
         top = ", ".join(f"{q(a, self.lang)} ({format_count(r['events'])})" for a, r in table.head(4).iterrows())
         if len(table) > 4:
-            top += (" и ещё " if self.lang == "ru" else " and ") + format_count(len(table) - 4) + \
-                ("" if self.lang == "ru" else " more")
+            top += pick(self.lang, " и ещё ", " and ") + format_count(len(table) - 4) + pick(self.lang, "", " more")
         people = f["people"]
         staff = things(len(people), *PEOPLE_FORMS, self.lang) + " — " + counted(people, self.lang, limit=3) \
             if people else self.unknown
@@ -98,12 +96,13 @@ class WorkQuestions:
         if len(table) == 1:
             text = self.t["rare_one"].format(act=q(name, self.lang), times=times(events, self.lang))
             return Question("rare", text, "", facts)
-        if cases >= 0.9 * f["cases"]:  # every step in almost every case: nothing is rare
+        if how_often(cases / max(f["cases"], 1)) in ("almost_always", "always"):  # every step in almost every case
             text = self.t["rare_even"].format(acts=quoted(table.index, self.lang, limit=4))
             return Question("rare", text, "", facts | {"even": True})
         examples = tuple(self.facts.examples(_cases_with(self.facts, name)))
-        text = self.t["rare"].format(act=q(name, self.lang), times=times(events, self.lang),
-                                     in_cases=self.in_cases(cases), pct=self.pct(cases / self.facts.n_cases))
+        template = "rare" if how_often(facts["share"]) == "rarely" else "rare_some"  # the word matches the share shown
+        text = self.t[template].format(act=q(name, self.lang), times=times(events, self.lang),
+                                       in_cases=self.in_cases(cases), pct=self.pct(cases / self.facts.n_cases))
         rare = "; ".join(f"{q(a, self.lang)} — {format_count(r['events'])}"
                          for a, r in table.iloc[::-1].head(3).iterrows())
         return Question("rare", text, self.t["rare_data"].format(rare=rare), facts, examples)

@@ -1,7 +1,7 @@
 """Wording of the interview guide in Russian and English: templates, nouns for cases, lists.
 
 Templates are ``str.format`` strings; the numbers in them are already formatted by
-:mod:`miner.units` (thin-space thousands, ``11 %``, ``2,5 дн``). The case noun is guessed from
+:mod:`miner.units` (no-break thousands, ``11 %``, ``2,5 дн``). The case noun is guessed from
 how cases start («Создан заказ клиента» → заказ), so a question reads «в 114 заказах (11 %)»
 rather than «в 114 случаях».
 """
@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
+from miner.language import Lang, pick
 from miner.units import format_count, format_share, plural
 
-Lang = Literal["ru", "en"]
 
 # stem in the start activity -> Russian forms (one, few, many, prepositional one, prepositional many,
 # nominative plural) and the English noun (singular, plural)
@@ -39,37 +38,32 @@ class Words:
 
     def n(self, count: int) -> str:
         """«114 заказов» / «114 orders»."""
-        if self.lang == "en":
-            return f"{format_count(count)} {self.en[0] if count == 1 else self.en[1]}"
-        return f"{format_count(count)} {plural(count, self.ru[:3])}"
+        return f"{format_count(count)} {plural(count, pick(self.lang, self.ru[:3], self.en + self.en[1:]), lang=self.lang)}"
 
     def of_n(self, count: int) -> str:
         """After «из»: «из 891 заказа», «из 1 000 заказов» / "of 891 orders"."""
-        if self.lang == "en":
-            return self.n(count)
-        return f"{format_count(count)} {plural(count, (self.ru[1], self.ru[2], self.ru[2]))}"
+        forms = pick(self.lang, (self.ru[1], self.ru[2], self.ru[2]), self.en + self.en[1:])
+        return f"{format_count(count)} {plural(count, forms, lang=self.lang)}"
 
     def in_n(self, count: int) -> str:
         """«в 114 заказах» / «in 114 orders»."""
-        if self.lang == "en":
-            return f"in {self.n(count)}"
-        return f"в {format_count(count)} {plural(count, (self.ru[3], self.ru[4], self.ru[4]))}"
+        forms = pick(self.lang, (self.ru[3], self.ru[4], self.ru[4]), self.en + self.en[1:])
+        return f"{pick(self.lang, 'в', 'in')} {format_count(count)} {plural(count, forms, lang=self.lang)}"
 
     def pct(self, share: float) -> str:
         """«11 % заказов» / «11 % of orders»."""
-        if self.lang == "en":
-            return f"{format_share(share, lang='en')} of {self.en[1]}"
-        return f"{format_share(share)} {self.ru[2]}"
+        return pick(self.lang, f"{format_share(share)} {self.ru[2]}",
+                    f"{format_share(share, lang='en')} of {self.en[1]}")
 
     @property
     def plural(self) -> str:
         """«заказы» / «orders»."""
-        return self.en[1] if self.lang == "en" else self.ru[5]
+        return pick(self.lang, self.ru[5], self.en[1])
 
     @property
     def many(self) -> str:
         """«заказов» / «orders» (after a number or a share)."""
-        return self.en[1] if self.lang == "en" else self.ru[2]
+        return pick(self.lang, self.ru[2], self.en[1])
 
 
 def case_words(start_activities: dict[str, int], n_cases: int, lang: Lang) -> Words:
@@ -87,17 +81,21 @@ def case_words(start_activities: dict[str, int], n_cases: int, lang: Lang) -> Wo
 def quoted(names: Iterable[str], lang: Lang, *, limit: int = 3) -> str:
     """«А», «Б» и «В» / "A", "B" and "C" (at most ``limit``, then «и ещё N» / "and N more")."""
     items = list(names)
-    shown = [f"«{n}»" if lang == "ru" else f"“{n}”" for n in items[:limit]]
+    shown = [q(n, lang) for n in items[:limit]]
     if len(items) > limit:
-        shown.append(f"ещё {len(items) - limit}" if lang == "ru" else f"{len(items) - limit} more")
+        shown.append(_more(len(items) - limit, lang))
     if len(shown) < 2:
         return "".join(shown)
-    return ", ".join(shown[:-1]) + (" и " if lang == "ru" else " and ") + shown[-1]
+    return ", ".join(shown[:-1]) + pick(lang, " и ", " and ") + shown[-1]
 
 
 def q(name: str, lang: Lang) -> str:
     """One quoted name."""
-    return f"«{name}»" if lang == "ru" else f"“{name}”"
+    return pick(lang, f"«{name}»", f"“{name}”")
+
+
+def _more(count: int, lang: Lang) -> str:
+    return pick(lang, f"ещё {format_count(count)}", f"{format_count(count)} more")
 
 
 def counted(pairs: Sequence[tuple[str, int]], lang: Lang, *, limit: int = 4, total: int | None = None) -> str:
@@ -107,22 +105,19 @@ def counted(pairs: Sequence[tuple[str, int]], lang: Lang, *, limit: int = 4, tot
         value = format_share(count / total, lang=lang) if total else format_count(count)
         parts.append(f"{name} ({value})")
     if len(pairs) > limit:
-        parts.append(f"ещё {len(pairs) - limit}" if lang == "ru" else f"{len(pairs) - limit} more")
+        parts.append(_more(len(pairs) - limit, lang))
     return ", ".join(parts)
 
 
 def times(count: int, lang: Lang) -> str:
     """«1 026 раз» / «1 026 times»."""
-    if lang == "en":
-        return f"{format_count(count)} {'time' if count == 1 else 'times'}"
-    return f"{format_count(count)} {plural(count, ('раз', 'раза', 'раз'))}"
+    return things(count, ("раз", "раза", "раз"), ("time", "times"), lang)
 
 
 def things(count: int, forms_ru: tuple[str, str, str], forms_en: tuple[str, str], lang: Lang) -> str:
     """«4 действия» / «4 activities»."""
-    if lang == "en":
-        return f"{format_count(count)} {forms_en[0] if count == 1 else forms_en[1]}"
-    return f"{format_count(count)} {plural(count, forms_ru)}"
+    forms = pick(lang, forms_ru, (forms_en[0], forms_en[1], forms_en[1]))
+    return f"{format_count(count)} {plural(count, forms, lang=lang)}"
 
 
 ACTIVITY_FORMS = (("действие", "действия", "действий"), ("activity", "activities"))
@@ -166,6 +161,8 @@ QUESTIONS = {
                     "Сколько времени это занимает и от чего зависит?",
         "frequent_data": "{act}: {times} {in_cases}; делают: {people}",
         "rare": "Что бывает редко? Реже всего у вас {act}: {times}, {in_cases} ({pct}). Когда и почему это бывает?",
+        "rare_some": "Что у вас бывает не всегда? Реже других шагов — {act}: {times}, {in_cases} ({pct}). "
+                     "От чего зависит, нужен ли этот шаг?",
         "rare_one": "Бывает ли у вас работа не по обычному порядку? В данных у вас только {act} — {times}.",
         "rare_even": "Что бывает редко? В данных все ваши шаги есть почти всегда: {acts}. Какие бывают "
                      "исключения и как они видны в системе?",
@@ -221,8 +218,10 @@ QUESTIONS = {
                             "откуда берутся такие {plural}?",
         "undeclared_end": "{in_cases_cap} ({pct}) процесс заканчивается на {from_}, а по описанию здесь "
                           "не конец: что с ними происходит дальше?",
-        "unobserved_step": "По описанию есть шаг {act}, но в данных его почти нет: он делается вне системы "
-                           "или не делается?",
+        "unobserved_step": "По описанию есть шаг {act}, но в данных он есть лишь {in_seen} ({seen_pct}): "
+                           "он делается вне системы или не делается?",
+        "unobserved_never": "По описанию есть шаг {act}, но в данных его нет ни разу: он делается вне системы "
+                            "или не делается?",
         "unobserved_path": "По описанию после {from_} идёт {to}, но в данных так не бывает: описание устарело "
                            "или работа идёт иначе?",
         "role_mismatch": "По описанию {act} делает {declared}, а в данных {in_cases} ({pct}) — {observed}: "
@@ -244,6 +243,8 @@ QUESTIONS = {
         "frequent_data": "{act}: {times} {in_cases}; done by: {people}",
         "rare": "What happens rarely? Your rarest step is {act}: {times}, {in_cases} ({pct}). "
                 "When and why does it happen?",
+        "rare_some": "What does not always happen? Your least frequent step is {act}: {times}, {in_cases} "
+                     "({pct}). What decides whether it is needed?",
         "rare_one": "Does work ever go outside the usual order? The data show only {act} for you — {times}.",
         "rare_even": "What happens rarely? In the data all your steps happen almost always: {acts}. What "
                      "exceptions are there, and how do they show in the system?",
@@ -299,8 +300,10 @@ QUESTIONS = {
                             "not allow: where do these {plural} come from?",
         "undeclared_end": "{in_cases_cap} ({pct}) the process ends at {from_}, which the description does not "
                           "allow: what happens to them next?",
-        "unobserved_step": "The description has {act}, but the data hardly show it: is it done outside the "
-                           "system, or not done?",
+        "unobserved_step": "The description has {act}, but the data show it only {in_seen} ({seen_pct}): is "
+                           "it done outside the system, or not done?",
+        "unobserved_never": "The description has {act}, but the data never show it: is it done outside the "
+                            "system, or not done?",
         "unobserved_path": "The description has {to} after {from_}, but the data never show it: is the "
                            "description outdated?",
         "role_mismatch": "The description says {declared} does {act}, but {in_cases} ({pct}) it is {observed}: "

@@ -12,7 +12,7 @@ from typing import Literal, Sequence, Union
 
 import pandas as pd
 
-Lang = Literal["ru", "en"]
+from miner.language import Lang
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ import io
 import textwrap
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
 from miner.units import format_count, format_duration, format_number
+from miner.language import Lang, pick
 
-Lang = Literal["ru", "en"]
 
 PNG_DPI = 200
 WIDTH = 6.5  # inches: the text width of an A4 portrait page with 2 cm margins
@@ -129,8 +129,8 @@ def duration_histogram(seconds: np.ndarray, *, stem: str, title: str, xlabel: st
 def _unit(seconds: float, lang: Lang) -> tuple[str, float]:
     """Pick hours or days for an axis by the typical value."""
     if seconds < 2 * 86400:
-        return ("ч" if lang == "ru" else "h"), 3600.0
-    return ("дн" if lang == "ru" else "days"), 86400.0
+        return pick(lang, "ч", "h"), 3600.0
+    return pick(lang, "дн", "days"), 86400.0
 
 
 def _count_ticks(axis: Any, lang: Lang) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,9 +19,9 @@ from miner.reporting.texts import texts
 from miner.reporting.blocks import Block, Figure, Heading, Metrics, Paragraph, make_table, svg_size
 from miner.reporting.sections import Overview, RealProcess
 from miner.reporting.requirements import propose, propose_deviation
-from miner.units import format_count, format_duration, format_number, format_share
+from miner.units import format_count, format_counted, format_duration, format_number, format_share
+from miner.language import Lang, agree, column_key, pick, source_kind
 
-Lang = Literal["ru", "en"]
 MAX_FINDINGS = 30
 
 
@@ -69,16 +69,24 @@ def text(value: Any) -> str:
 def data_section(c: Composer, o: Overview, quality: Sequence[Any] = ()) -> list[Block]:
     """Section 1: sources, period, size, what was rejected and why, records saved twice (``quality``)."""
     t = c.t
+    lang = c.lang
     blocks: list[Block] = [Heading(t["s_data"], 1), Paragraph(t["data_lead"].format(
-        events=c.count(o.events), cases=c.count(o.cases), activities=c.count(o.activities),
-        variants=c.count(o.variants), start=c.date(o.start), end=c.date(o.end)), "lead")]
-    blocks.append(Metrics(((t["m_cases"], c.count(o.cases)), (t["m_events"], c.count(o.events)),
-                           (t["m_activities"], c.count(o.activities)), (t["m_variants"], c.count(o.variants)),
-                           (t["m_sources"], c.count(len(o.sources))))))
+        events=format_counted(o.events, "событие", lang=lang, en="event"),
+        cases=format_counted(o.cases, "случай", lang=lang, en="case", case="loct"),
+        activities=format_counted(o.activities, "различное действие", lang=lang,
+                                  en="distinct activity|distinct activities"),
+        variants=format_counted(o.variants, "вариант", lang=lang, en="variant"),
+        start=c.date(o.start), end=c.date(o.end)), "lead")]
+    metrics = ((o.cases, "случай", "m_cases"), (o.events, "событие", "m_events"),
+               (o.activities, "действие", "m_activities"), (o.variants, "вариант", "m_variants"),
+               (len(o.sources), "источник", "m_sources"))  # the label under the number agrees with it
+    blocks.append(Metrics(tuple((pick(lang, agree(n, noun).capitalize(), t[key]), c.count(n))
+                                for n, noun, key in metrics)))
     blocks.append(Heading(t["s_sources"], 2))
     src = o.sources
     where = [" / ".join(x for x in (text(e), text(s)) if x) for e, s in zip(src["encoding"], src["sheet"])]
-    frame = pd.DataFrame({t["h_file"]: src["file"], t["h_kind"]: src["kind"], t["h_encoding"]: where,
+    kinds = [source_kind(k, c.lang) if isinstance(k, str) else k for k in src["kind"]]
+    frame = pd.DataFrame({t["h_file"]: src["file"], t["h_kind"]: kinds, t["h_encoding"]: where,
                           t["h_rows_read"]: src["rows_read"], t["h_events"]: src["events"],
                           t["h_mapping"]: [_mapping(c, m) for m in src["mapping"]]})
     blocks.append(make_table("sources", frame, [text, text, text, c.count, c.count, text],
@@ -108,7 +116,7 @@ def _mapping(c: Composer, mapping: Any) -> str:
     parts = []
     for item in mapping.split(", "):
         key, _, column = item.partition(": ")
-        parts.append(f"{c.t.get('map_' + key, key)}: {column}")
+        parts.append(f"{column_key(key, c.lang)}: {column}")
     return "; ".join(parts)
 
 
@@ -175,8 +183,8 @@ def compare_section(c: Composer, comparison: Any, output: Path, overlays: dict[i
         if d.described_by or d.file:
             blocks.append(Paragraph(t["declared_by"].format(by=d.described_by or "—", file=Path(d.file).name or "—")))
         for note in part.outside_system:
-            blocks.append(Paragraph(note["summary"] if c.lang == "ru" else
-                                    f"«{note['activity']}» is done outside the system ({note['system']}).", "note"))
+            blocks.append(Paragraph(pick(c.lang, note["summary"],
+                                         f"«{note['activity']}» is done outside the system ({note['system']})."), "note"))
         if part.unmatched:
             blocks.append(Paragraph(t["unmatched"].format(steps=", ".join(f"«{s}»" for s in part.unmatched)), "note"))
         suffix = "" if i == 0 else f"_{i + 1}"

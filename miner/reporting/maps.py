@@ -8,12 +8,11 @@ hid) and the full one sits beside it as ``comparison_full.*``. The report shows 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from miner.discovery.dfg import DirectlyFollows
 from miner.discovery.maps import ProcessMap, frequency_map
-
-Lang = Literal["ru", "en"]
+from miner.language import Lang
 
 
 def handover_map(graph: DirectlyFollows | None, output: Path, lang: Lang) -> ProcessMap | None:

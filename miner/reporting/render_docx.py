@@ -12,7 +12,9 @@ import io
 from pathlib import Path
 from typing import Any, Sequence
 
+from miner.language import pick
 from miner.reporting.blocks import Document, Figure, Heading, Metrics, Paragraph, Table
+from miner.reporting.texts import typeset_document
 
 FONT = "Arial"
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 20.0  # millimetres
@@ -30,6 +32,7 @@ def write_docx(document: Document, path: str | Path) -> Path:
     """
     from docx import Document as new_document
 
+    document = typeset_document(document)  # numbers that do not break: «из 2 000», «(13 %)»
     doc = new_document()
     _setup(doc, document)
     _title(doc, document)
@@ -64,7 +67,7 @@ def _setup(doc: Any, document: Document) -> None:
     section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(MARGIN))
-    language = "ru-RU" if document.lang == "ru" else "en-GB"
+    language = pick(document.lang, "ru-RU", "en-GB")
     for name, size in (("Normal", 10), ("Title", 22), ("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11),
                        ("Caption", 9)):
         style = doc.styles[name]

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from miner.reporting.blocks import Document, Figure, Heading, Metrics, Paragraph, Table
+from miner.reporting.texts import typeset_document
 
 CSS = """
 :root { --ink: #1f2328; --muted: #6a737d; --line: #d0d7de; --head: #eef3fa; --accent: #08519c; }
@@ -55,6 +56,7 @@ def render_html(document: Document) -> str:
         >>> "<svg" in text and "http" not in text  # doctest: +SKIP
         True
     """
+    document = typeset_document(document)  # numbers that do not break: «из 2 000», «(13 %)»
     parts = [f'<!DOCTYPE html>\n<html lang="{document.lang}">\n<head>\n<meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>{_e(document.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>",

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from miner.units import format_share
+from miner.language import Lang, pick
 
-Lang = Literal["ru", "en"]
 
 START, END = "START", "END"
 
@@ -30,9 +30,9 @@ class Requirement:
 
 def _limit(text: str, lang: Lang) -> str:
     """Say a declared limit («5d», «4h», «1д 4ч») in working time words."""
-    units = ({"d": "раб. дн", "д": "раб. дн", "h": "раб. ч", "ч": "раб. ч", "m": "мин", "м": "мин"}
-             if lang == "ru" else {"d": "working days", "д": "working days", "h": "working hours",
-                                   "ч": "working hours", "m": "min", "м": "min"})
+    units = pick(lang, {"d": "раб. дн", "д": "раб. дн", "h": "раб. ч", "ч": "раб. ч", "m": "мин", "м": "мин"},
+                 {"d": "working days", "д": "working days", "h": "working hours",
+                  "ч": "working hours", "m": "min", "м": "min"})
     return re.sub(r"(\d+(?:[.,]\d+)?)\s*([a-zа-я]+)",
                   lambda m: f"{m.group(1)} {units.get(m.group(2)[0], m.group(2))}", str(text))
 
@@ -48,7 +48,7 @@ def _next_steps(declared: Any, activity: str) -> list[str]:
 
 def _quote(names: list[str], lang: Lang) -> str:
     joined = ", ".join(f"«{n}»" for n in names)
-    return joined or ("—" if lang == "ru" else "none")
+    return joined or pick(lang, "—", "none")
 
 
 def describe(kind: str, fields: dict[str, Any], cases: int, share: float, lang: Lang = "ru") -> str:
@@ -92,8 +92,8 @@ def propose(finding: Any, declared: Any = None, lang: Lang = "ru") -> Requiremen
     """
     fields = dict(finding.fields)
     example = finding.examples[0] if finding.examples else None
-    text = finding.summary if lang == "ru" else describe(finding.kind, fields, finding.cases, finding.share, "en")
-    make = _RU if lang == "ru" else _EN
+    text = pick(lang, finding.summary, describe(finding.kind, fields, finding.cases, finding.share, "en"))
+    make = pick(lang, _RU, _EN)
     requirement, acceptance = make.get(finding.kind, make["other"])(fields, declared, example)
     return Requirement(text, requirement, acceptance)
 
@@ -128,7 +128,7 @@ def propose_deviation(deviation: Any, findings: Any, declared: Any = None, lang:
 def _case(example: str | None, lang: Lang) -> str:
     if not example:
         return ""
-    return f" (пример из данных: {example})" if lang == "ru" else f" (example in the data: {example})"
+    return pick(lang, f" (пример из данных: {example})", f" (example in the data: {example})")
 
 
 def _ru_skipped(f: dict, d: Any, ex: str | None) -> tuple[str, str]:

@@ -1,12 +1,18 @@
 """Texts of the report in Russian and English: section titles, table headers, sentences.
 
-``texts(lang)`` returns a mapping; sentences are ``str.format`` templates with named fields.
+``texts(lang)`` returns a mapping; sentences are ``str.format`` templates with named fields. A field
+that stands beside a counted noun is filled with the number *and* the noun agreeing with it
+(:func:`miner.language.counted`), so no template writes «6 983 событий». ``typeset_document``
+readies the composed report for paper (unbreakable numbers, «1С»).
 """
 from __future__ import annotations
 
-from typing import Literal, Mapping
+from dataclasses import replace
+from typing import Mapping
 
-Lang = Literal["ru", "en"]
+from miner.language import Lang, pick, polish, reject_reason
+from miner.reporting.blocks import Block, Document, Figure, Heading, Metrics, Paragraph, Table
+
 
 _RU: dict[str, str] = {
     "title": "Процесс по данным учётных систем",
@@ -17,8 +23,8 @@ _RU: dict[str, str] = {
     "toc_hint": "Оглавление: в Word нажмите F9, чтобы обновить номера страниц.",
     # 1
     "s_data": "1. Данные",
-    "data_lead": "Проанализировано {events} событий в {cases} случаях: {activities} различных действий, "
-                 "{variants} вариантов их последовательности, период с {start} по {end}.",
+    "data_lead": "Проанализировано {events} в {cases}: {activities}, {variants} их последовательности, "
+                 "период с {start} по {end}.",
     "m_cases": "Случаев", "m_events": "Событий", "m_activities": "Действий", "m_variants": "Вариантов",
     "m_period": "Период", "m_sources": "Источников",
     "s_sources": "1.1 Источники",
@@ -27,8 +33,8 @@ _RU: dict[str, str] = {
     "map_case": "случай", "map_activity": "действие", "map_timestamp": "время", "map_resource": "исполнитель",
     "map_role": "роль", "map_department": "подразделение",
     "s_rejected": "1.2 Что отклонено и почему",
-    "rows_line": "Прочитано {rows_read} строк: использовано {rows_used}, отклонено {rejected} (не удалось прочитать), "
-                 "исключено намеренно {excluded}.",
+    "rows_line": "Строк прочитано: {rows_read}; использовано: {rows_used}, отклонено: {rejected} (не удалось "
+                 "прочитать), исключено намеренно: {excluded}.",
     "rows_clean": "Все строки источников прочитаны, отклонённых нет.",
     "rows_unknown": "Журнал передан готовой таблицей: сведений о чтении исходных файлов нет.",
     "h_reason": "Причина", "h_reason_kind": "Вид", "h_rows": "Строк", "h_examples": "Примеры (файл:строка)",
@@ -46,13 +52,13 @@ _RU: dict[str, str] = {
                      "самые долгие переходы.",
     "c_perf_map": "Рисунок {n}. Карта процесса: медианное время переходов.",
     "s_variants": "2.3 Основные варианты",
-    "variants_text": "Всего вариантов: {n}. {top} самых частых покрывают {share} случаев.",
+    "variants_text": "Всего вариантов: {n}. Самые частые ({top}) покрывают {share} случаев.",
     "h_rank": "№", "h_cases": "Случаев", "h_share": "Доля", "h_steps": "Шагов", "h_variant": "Последовательность действий",
     "s_durations": "2.4 Длительность случаев",
     "durations_text": "От первого до последнего события случая: медиана {median}, 90 % случаев укладываются "
                       "в {p90}, в среднем {mean}, самый долгий — {max}.",
     "ch_durations": "Длительность случаев", "ax_durations": "Длительность, {unit}", "ax_cases": "Случаев",
-    "median_mark": "медиана {v}", "p90_mark": "90 % — {v}", "longer_mark": "ещё {n} случаев дольше {limit} не показаны",
+    "median_mark": "медиана {v}", "p90_mark": "90 % — {v}", "longer_mark": "не показаны случаи дольше {limit}: {n}",
     "c_durations": "Рисунок {n}. Распределение длительности случаев.",
     "s_activities": "2.5 Действия по частоте",
     "ch_activities": "Действия по числу событий", "ax_events": "Событий",
@@ -63,7 +69,7 @@ _RU: dict[str, str] = {
     "no_declared": "Описание процесса со слов руководителя не задано. Запустите отчёт с --declared ФАЙЛ "
                    "(YAML, лист Excel или BPMN), чтобы сравнить его с данными и получить требования к CRM.",
     "declared_by": "Описание: {by}. Файл: {file}.",
-    "fitness_text": "Соответствие данных описанию (fitness): {fitness} (метод: {method}). Точно по описанию "
+    "fitness_text": "Соответствие данных описанию: {fitness} из 1 (метод: {method}). Точно по описанию "
                     "проходят {conforming} случаев.",
     "method_alignments": "выравнивания", "method_token_replay": "воспроизведение фишек",
     "c_compare_map": "Рисунок {n}. Реальный процесс и описание «{process}»: серые — как описано, красные — не "
@@ -152,8 +158,8 @@ _EN: dict[str, str] = {
     "toc": "Contents",
     "toc_hint": "Table of contents: press F9 in Word to update page numbers.",
     "s_data": "1. The data",
-    "data_lead": "{events} events in {cases} cases were analysed: {activities} distinct activities, "
-                 "{variants} variants of their order, from {start} to {end}.",
+    "data_lead": "{events} in {cases} were analysed: {activities}, {variants} of their order, "
+                 "from {start} to {end}.",
     "m_cases": "Cases", "m_events": "Events", "m_activities": "Activities", "m_variants": "Variants",
     "m_period": "Period", "m_sources": "Sources",
     "s_sources": "1.1 Sources",
@@ -272,15 +278,6 @@ _EN: dict[str, str] = {
     "files_title": "Files of the report",
 }
 
-REASONS_RU = {
-    "empty case id": "пустой номер случая", "empty activity": "пустое действие", "empty date": "пустая дата",
-    "unreadable date": "дата не читается", "empty row": "пустая строка", "total row (Итого/Всего)": "строка итогов",
-    "rolled-back transaction": "отменённая транзакция 1С",
-    "transaction service record (Begin/Commit/Rollback)": "служебная запись транзакции",
-    "unreadable date in the record": "дата записи не читается", "broken journal record": "повреждённая запись журнала",
-}
-
-
 def texts(lang: Lang = "ru") -> Mapping[str, str]:
     """Return the report's texts in ``lang`` (``"ru"`` or ``"en"``).
 
@@ -288,9 +285,38 @@ def texts(lang: Lang = "ru") -> Mapping[str, str]:
         >>> texts("en")["s_data"]
         '1. The data'
     """
-    return _RU if lang == "ru" else _EN
+    return pick(lang, _RU, _EN)
 
 
 def reason(text: str, lang: Lang = "ru") -> str:
-    """Return a reject/exclude reason in ``lang`` (unknown reasons as they are)."""
-    return REASONS_RU.get(text, text) if lang == "ru" else text
+    """Return a reject/exclude reason (a key of ingest.json) in ``lang``: :func:`miner.language.reject_reason`."""
+    return reject_reason(text, lang)
+
+
+def typeset_document(document: Document) -> Document:
+    """Return the report with every text ready for paper: unbreakable numbers and, in Russian, «1С».
+
+    HTML and DOCX call this before laying out, so both keep «из 2 000» and «(13 %)» on one line.
+
+    Example:
+        >>> doc = Document("Из 2 000", (), (Paragraph("1C: 13 %"),))
+        >>> typeset_document(doc).blocks[0].text == "1С: 13\u00a0%"
+        True
+    """
+    lang = document.lang
+    return replace(document, title=polish(document.title, lang),
+                   subtitle=tuple(polish(line, lang) for line in document.subtitle),
+                   blocks=tuple(_typeset(block, lang) for block in document.blocks))
+
+
+def _typeset(block: Block, lang: Lang) -> Block:
+    if isinstance(block, (Heading, Paragraph)):
+        return replace(block, text=polish(block.text, lang))
+    if isinstance(block, Metrics):
+        return replace(block, items=tuple((polish(k, lang), polish(v, lang)) for k, v in block.items))
+    if isinstance(block, Table):
+        return replace(block, columns=tuple(polish(c, lang) for c in block.columns),
+                       rows=tuple(tuple(polish(v, lang) for v in row) for row in block.rows))
+    if isinstance(block, Figure):
+        return replace(block, caption=polish(block.caption, lang))
+    return block

@@ -16,12 +16,12 @@ import html
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Sequence
 
 
 from miner.errors import MinerError
+from miner.language import Lang
 
-Lang = Literal["ru", "en"]
 log = logging.getLogger("miner")
 
 
