@@ -160,3 +160,17 @@ def test_calibration_on_public_logs():
     sber = structure(prepare_log(LOGS / "sberpm__example.csv").frame, samples=50)
     assert classify(helpdesk.sequence_entropy) == "process"
     assert classify(sber.sequence_entropy) == "semi"
+
+
+def test_interview_asks_each_head_about_verdict_and_boundary(company):
+    log, declared, truth, _ = company
+    guide = miner.interview(log.frame, declared=declared)
+    purchases = [x.text for x in guide.section(PURCHASES).questions]
+    assert any(APPROVAL in t and "Excel" in t and "Почему не в 1C?" in t for t in purchases)
+    late = next(x for x in guide.section(PURCHASES).questions if x.key == ("scope_late", RECEIPT))
+    assert "Кто и когда их вносит?" in late.text
+    assert abs(late.facts["median_hours"] - truth.receipt_median_hours) <= 0.1 * truth.receipt_median_hours
+    assert any("Запрос цен у поставщиков" in t and "почта" in t for t in purchases)
+    design = next(x for x in guide.section(DESIGN).questions if x.key == ("scope", DESIGN))
+    assert "своим путём" in design.text
+    assert not any("Запрос цен" in x.text for x in guide.section(SALES).questions)

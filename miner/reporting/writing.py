@@ -173,6 +173,7 @@ def _compose(frame: pd.DataFrame, coded: Any, found: Any, ingest: Any, discovery
     from miner.reporting.clients import clients
     from miner.reporting.compose import Composer, compare_section, data_section, process_section
     from miner.reporting.compose_people import clients_section, entry_section, people_section
+    from miner.reporting.compose_scope import scope_section
     from miner.reporting.entry import entry
     from miner.reporting.maps import handover_map
     from miner.reporting.people import people
@@ -186,7 +187,8 @@ def _compose(frame: pd.DataFrame, coded: Any, found: Any, ingest: Any, discovery
     handovers = handover_map(staff.handovers if staff is not None else None, out, lang)
     blocks = (data_section(c, ov) + process_section(c, real_process(coded, found), discovery)
               + compare_section(c, comparison, out, overlays) + people_section(c, staff, handovers)
-              + clients_section(c, clients(frame, coded)) + entry_section(c, entry(frame, coded, unknown="—")))
+              + clients_section(c, clients(frame, coded)) + entry_section(c, entry(frame, coded, unknown="—"))
+              + scope_section(c, frame, comparison, out))
     files = ", ".join(ov.sources["file"].astype(str).tolist()) or str(source)
     subtitle = [t["subtitle"].format(sources=files, period=f"{c.date(ov.start)} – {c.date(ov.end)}",
                                      today=f"{dt.date.today():%d.%m.%Y}")]

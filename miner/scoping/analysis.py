@@ -18,7 +18,7 @@ import pandas as pd
 from miner import eventlog as E
 from miner.declared.model import DeclaredProcess
 from miner.errors import ColumnError, InputError
-from miner.scoping.boundary import DEPARTMENT, boundary, multi_source_share
+from miner.scoping.boundary import DEPARTMENT, UNKNOWN_SYSTEM, boundary, multi_source_share
 from miner.scoping.measures import BOOTSTRAP_SAMPLES, business_mask, structure, without_repeats
 from miner.scoping.result import DepartmentScope, Scope
 from miner.scoping.verdicts import MIN_CASES, reasons, verdict
@@ -103,7 +103,9 @@ def _business(frame: pd.DataFrame, by: str) -> tuple[pd.DataFrame, pd.Series]:
     first = values[keep].groupby(frame.loc[keep, E.CASE], sort=False).first()
     group_of_case = frame[E.CASE].map(first)
     technical = group_of_case[~keep].value_counts()
-    business = frame[keep].assign(**{DEPARTMENT: group_of_case[keep].to_numpy()})
+    system = frame.loc[keep, E.SYSTEM]
+    system = system.where(system.notna() & ~system.isin(["", "None", "nan"]), UNKNOWN_SYSTEM)
+    business = frame[keep].assign(**{DEPARTMENT: group_of_case[keep].to_numpy(), E.SYSTEM: system.to_numpy()})
     return business, technical
 
 
@@ -118,7 +120,7 @@ def _departments(frame: pd.DataFrame, declared: Sequence[DeclaredProcess], min_c
         measured = structure(part, samples=samples)
         fit = _fitness(part, declared, str(name)) if cases >= min_cases else None
         kind = verdict(int(cases), measured, min_cases=min_cases)
-        shares = part[E.SYSTEM].fillna("—").value_counts(normalize=True)
+        shares = part[E.SYSTEM].value_counts(normalize=True)
         extra = int(technical.get(name, 0))
         out.append(DepartmentScope(str(name), int(cases), kind, measured, fit, multi_source_share(part),
                                    {str(k): round(float(v), 4) for k, v in shares.items()},

@@ -56,7 +56,7 @@ def declared_systems(declared: Sequence[DeclaredProcess], department: str,
         >>> declared_systems([], "Склад", ["Отгрузка"])
         {}
     """
-    own = [p for p in declared if p.department and normalize(p.department) == normalize(department)]
+    own = own_processes(declared, department)
     out: dict[str, str] = {}
     for process in own or list(declared):
         matching = match_steps({s.name: s.aliases for s in process.steps.values()}, activities)
@@ -66,6 +66,11 @@ def declared_systems(declared: Sequence[DeclaredProcess], department: str,
             for name in matching.steps.get(step.name, (step.name,)):
                 out.setdefault(name, step.system)
     return out
+
+
+def own_processes(declared: Sequence[DeclaredProcess], department: str) -> list[DeclaredProcess]:
+    """Return the declared processes whose ``department`` is ``department``."""
+    return [p for p in declared if p.department and normalize(p.department) == normalize(department)]
 
 
 def is_offline(system: str | None) -> bool:
@@ -81,8 +86,7 @@ def boundary(frame: pd.DataFrame, declared: Sequence[DeclaredProcess] = ()) -> B
         >>> b.multi_source["Отдел закупок"]  # doctest: +SKIP
         0.3
     """
-    frame = frame.assign(**{E.SYSTEM: frame[E.SYSTEM].fillna(UNKNOWN_SYSTEM).replace({"None": UNKNOWN_SYSTEM,
-                                                                                      "nan": UNKNOWN_SYSTEM})})
+    frame = frame.assign(**{E.SYSTEM: frame[E.SYSTEM].fillna(UNKNOWN_SYSTEM)})
     has_entered = E.ENTERED in frame.columns
     rows: list[dict[str, Any]] = []
     systems: dict[str, dict[str, float]] = {}
@@ -121,7 +125,7 @@ def _activity_rows(part: pd.DataFrame, department: str, declared: Sequence[Decla
                      "systems": shares, "outside_declared_share": _outside_share(shares, target),
                      **_delay_fields(delays, str(activity))})
     seen = set(counts.index.astype(str))
-    for activity, target in wanted.items():
+    for activity, target in declared_systems(own_processes(declared, department), department, []).items():
         if activity not in seen and is_offline(target):
             rows.append({"activity": activity, "department": department, "events": 0, "declared_system": target,
                          "offline": True, "systems": {}, "outside_declared_share": None,

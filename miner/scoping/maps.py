@@ -24,13 +24,14 @@ from miner.discovery.maps import END, GREY, RED, START, ProcessMap, _attrs, _hea
 from miner.discovery.simplification import simplify
 from miner.scoping.boundary import DEPARTMENT, declared_systems, is_offline
 from miner.scoping.measures import without_repeats
-from miner.units import format_count, format_share
+from miner.units import format_count, format_duration, format_share
 
 Lang = Literal["ru", "en"]
 SYSTEM_COLOURS = ("#fdd49e", "#c7e9c0", "#c6dbef", "#dadaeb", "#fcc5c0", "#d9d9d9")
 KNOWN = {"1c": 0, "1с": 0, "excel": 1, "csv": 2}
 OFFLINE_FILL = "#f7f7f7"
 MIXED_MIN = 0.02  # a second system is shown on the box from this share of the step's events
+LATE_MIN = 0.10   # a step entered over a day late this often says so on its box
 _TEXT = {"ru": ("переход между системами", "записан не там, где заявлено", "вне системы (почта, бумага, телефон)",
                 "Цвет шага — система, где он записан"),
          "en": ("crossing between systems", "recorded elsewhere than declared", "outside the system (e-mail, paper, phone)",
@@ -52,8 +53,12 @@ def system_colours(systems: Sequence[str]) -> dict[str, str]:
 
 
 def scope_map(part: pd.DataFrame, department: str, crossings: Sequence[dict[str, Any]],
-              declared: Sequence[DeclaredProcess] = (), *, lang: Lang = "ru") -> ProcessMap:
+              declared: Sequence[DeclaredProcess] = (), *, lang: Lang = "ru",
+              late: dict[str, tuple[float, float]] | None = None) -> ProcessMap:
     """Draw one department's scope map from its business steps (a frame with ``source:system``).
+
+    ``late`` maps a step entered late to (median entry delay in hours, share entered over a day later);
+    such a step's box says so on its last line.
 
     Example:
         >>> scope_map(part, "Отдел закупок", result.boundary.crossings).save("out", "scope_1")  # doctest: +SKIP
@@ -68,7 +73,8 @@ def scope_map(part: pd.DataFrame, department: str, crossings: Sequence[dict[str,
     lines[-1] = lines[-1].replace("labelloc=b; labeljust=l;", "labelloc=t; labeljust=r;")
     ids = {name: f"a{i}" for i, name in enumerate(dfg.activities)}
     for i, name in enumerate(dfg.activities):
-        lines.append(_node(ids[name], name, int(dfg.activity_events[i]), shares.loc[name], colours, wanted.get(name)))
+        lines.append(_node(ids[name], name, int(dfg.activity_events[i]), shares.loc[name], colours, wanted.get(name),
+                           (late or {}).get(name), lang))
     crossed = _crossed(crossings, department)
     top = max([int(c) for c in dfg.count.tolist()] + [int(c) for c in dfg.start.tolist()] + [1])
     for s, t, count in zip(dfg.source.tolist(), dfg.target.tolist(), dfg.count.tolist()):
@@ -85,12 +91,16 @@ def scope_map(part: pd.DataFrame, department: str, crossings: Sequence[dict[str,
     return ProcessMap("\n".join(lines) + "\n", "frequency", simple.hidden_activities, simple.hidden_paths)
 
 
-def _node(node_id: str, name: str, count: int, shares: pd.Series, colours: dict[str, str], target: str | None) -> str:
+def _node(node_id: str, name: str, count: int, shares: pd.Series, colours: dict[str, str], target: str | None,
+          late: tuple[float, float] | None, lang: Lang) -> str:
     main = str(shares.index[0])
     label = f"{_wrap(name)}\n{format_count(count)}"
     mixed = [(str(k), float(v)) for k, v in shares.items() if v >= MIXED_MIN]
     if len(mixed) > 1:
         label += "\n" + " · ".join(f"{k} {format_share(v)}" for k, v in mixed[:3])
+    if late is not None:
+        words = ("ввод через", "позже суток") if lang == "ru" else ("entered after", "over a day")
+        label += f"\n{words[0]} {format_duration(late[0] * 3600, lang=lang)} · {words[1]} {format_share(late[1], lang=lang)}"
     elsewhere = target is not None and not is_offline(target) and \
         float(sum(v for k, v in shares.items() if str(k).casefold() == target.casefold())) < 1 - MIXED_MIN
     extra: dict[str, Any] = {"color": RED, "penwidth": 2.5} if elsewhere else {}
@@ -152,7 +162,10 @@ def save_scope_maps(frame: pd.DataFrame, result: Any, declared: Sequence[Declare
         part = frame[frame[DEPARTMENT] == d.department]
         if part.empty:
             continue
-        drawn = scope_map(part, d.department, result.boundary.crossings, declared, lang=lang).save(out, f"scope_{n}")
+        late = {a["activity"]: (a["entry_delay_hours"]["median"], a["late_entry_share"])
+                for a in result.activities(d.department) if (a["late_entry_share"] or 0) >= LATE_MIN}
+        drawn = scope_map(part, d.department, result.boundary.crossings, declared, lang=lang,
+                          late=late).save(out, f"scope_{n}")
         stems[d.department] = f"scope_{n}"
         files += list(drawn.paths)
     return stems, files

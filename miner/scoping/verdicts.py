@@ -50,6 +50,11 @@ def verdict(cases: int, structure: Structure | None, *, min_cases: int = MIN_CAS
     return classify(structure.sequence_entropy)
 
 
+def cover_verb(n: int) -> str:
+    """Return «покрывает» after a number whose noun is singular (1, 21, 101), else «покрывают»."""
+    return plural(n, ("покрывает", "покрывают", "покрывают"))
+
+
 def _num(value: float) -> str:
     return format_number(value, digits=2)
 
@@ -79,7 +84,7 @@ def reasons(kind: Verdict, structure: Structure | None, cases: int, *, fitness: 
                        f"{_num(PROJECT_MIN)}"}[kind]
     out = [f"{head}; {ADVICE[kind]}."]
     out.append(f"{format_count(s.k80)} {plural(s.k80, _VARIANTS)} из {format_count(s.variants)} "
-               f"{'покрывает' if s.k80 % 10 == 1 and s.k80 % 100 != 11 else 'покрывают'} 80 % из {format_count(cases)} {plural(cases, _CASES)}; "
+               f"{cover_verb(s.k80)} 80 % из {format_count(cases)} {plural(cases, _CASES)}; "
                f"неповторимых путей — {format_share(s.distinct_share)}.")
     if s.top_start:
         out.append(f"{format_share(s.top_start_share)} случаев начинаются с шага «{s.top_start}».")
