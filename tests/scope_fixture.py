@@ -184,3 +184,14 @@ def write_company(folder: Path, *, seed: int = 11, sales: int = 1500, purchases:
     declared = folder / "purchases.yaml"
     declared.write_text(PURCHASES_YAML, encoding="utf-8")
     return files, declared, truth
+
+
+def department_log(department: str, cases: int, seed: int = 5) -> pd.DataFrame:
+    """Return a canonical log of one department's cases (sales, service or design), for size checks."""
+    from miner.eventlog import finalize
+
+    make = {SALES: _sales, SERVICE: _service, DESIGN: _design}[department]
+    rows = pd.DataFrame(make(np.random.default_rng(seed), cases))
+    return finalize(pd.DataFrame({"case:concept:name": rows["Номер"], "concept:name": rows["Событие"],
+                                  "time:timestamp": pd.to_datetime(rows["Дата"], format="%d.%m.%Y %H:%M:%S"),
+                                  "org:group": rows["Подразделение"]}))

@@ -174,3 +174,15 @@ def test_interview_asks_each_head_about_verdict_and_boundary(company):
     design = next(x for x in guide.section(DESIGN).questions if x.key == ("scope", DESIGN))
     assert "своим путём" in design.text
     assert not any("Запрос цен" in x.text for x in guide.section(SALES).questions)
+
+
+@pytest.mark.parametrize("department", [SALES, SERVICE, DESIGN])
+def test_the_measure_does_not_drift_with_department_size(department):
+    from scope_fixture import department_log
+
+    small, large = (department_log(department, n, seed=n) for n in (300, 4000))
+    small = structure(small[business_mask(small)], samples=20)
+    large = structure(large[business_mask(large)], samples=20)
+    assert abs(small.sequence_entropy - large.sequence_entropy) <= 0.03
+    assert large.entropy_all < large.sequence_entropy or department == DESIGN  # all cases: lower, as ln n grows
+    assert classify(small.sequence_entropy) == classify(large.sequence_entropy) == VERDICTS[department]

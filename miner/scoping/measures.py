@@ -37,6 +37,12 @@ TECHNICAL_TITLES = ("сеанс.", "транзакция.", "фоновое за
                     "доступ.", "ошибка выполнения", "данные. изменение периода рассчитанных итогов")
 ONEC_EVENT = "onec:event"
 BOOTSTRAP_SAMPLES = 200
+# The entropy falls slowly as a structured sample grows (≈ 1/ln n for a fixed set of paths), so a
+# department of 5 000 cases would look more repeatable than the same work seen 300 times. The
+# verdict's value is therefore taken at a reference size: the median over random subsamples of
+# REFERENCE_CASES cases (all cases when there are fewer).
+REFERENCE_CASES = 300
+SUBSAMPLES = 25
 
 
 def business_mask(frame: pd.DataFrame) -> np.ndarray:
@@ -61,8 +67,11 @@ class Structure:
 
     Attributes:
         cases: cases measured; events: their business steps (repeats collapsed).
-        sequence_entropy: normalised prefix-automaton sequence entropy (0..1).
-        interval: bootstrap 90 % interval of ``sequence_entropy`` (low, high).
+        sequence_entropy: normalised prefix-automaton sequence entropy (0..1) at the reference size:
+            the median over subsamples of :data:`REFERENCE_CASES` cases, or on all cases when fewer.
+        interval: 90 % interval of ``sequence_entropy``: the 5th–95th percentiles over those
+            subsamples, or a bootstrap interval when all cases are used.
+        entropy_all: the entropy on all cases.
         variants: distinct traces; k80: variants that cover 80 % of the cases (most frequent first).
         top_start: the most common first step; top_start_share: share of cases that start with it.
         distinct_share: variants / cases (1.0: every case is unique).
@@ -79,6 +88,7 @@ class Structure:
     top_start_share: float
     distinct_share: float
     top_variant_share: float
+    entropy_all: float = 0.0
 
 
 def collapse_repeats(sequence: Sequence[str]) -> tuple[str, ...]:
@@ -166,7 +176,8 @@ def sequence_entropy(sequences: Sequence[Sequence[str]], counts: Sequence[int]) 
 
 
 def measure(sequences: Sequence[Sequence[str]], first_seen: Sequence[float] | np.ndarray,
-            case_variant: np.ndarray, *, samples: int = BOOTSTRAP_SAMPLES, seed: int = 0) -> Structure:
+            case_variant: np.ndarray, *, samples: int = BOOTSTRAP_SAMPLES, seed: int = 0,
+            reference: int = REFERENCE_CASES) -> Structure:
     """Measure the structure of cases given as traces, when each trace was first seen, and a trace per case.
 
     Args:
@@ -175,6 +186,7 @@ def measure(sequences: Sequence[Sequence[str]], first_seen: Sequence[float] | np
         case_variant: the trace index of every case.
         samples: bootstrap resamples for the interval (cases drawn with replacement).
         seed: random seed, so that the same log gives the same interval.
+        reference: the sample size the entropy is taken at (subsamples when there are more cases).
 
     Example:
         >>> s = measure([("A", "B")], [0.0], np.zeros(150, dtype=int))
@@ -188,8 +200,11 @@ def measure(sequences: Sequence[Sequence[str]], first_seen: Sequence[float] | np
     counts = np.bincount(rank[np.asarray(case_variant, dtype=np.int64)], minlength=len(ordered))
     matrix = prefix_partitions(ordered)
     n_cases = int(counts.sum())
-    value = entropy_from_sizes(counts @ matrix)
-    interval = _bootstrap(matrix, counts, samples, seed) if n_cases > 1 else (value, value)
+    value = entropy_all = entropy_from_sizes(counts @ matrix)
+    if n_cases > reference:
+        value, interval = _at_reference(ordered, rank[np.asarray(case_variant, dtype=np.int64)], reference, seed)
+    else:
+        interval = _bootstrap(matrix, counts, samples, seed) if n_cases > 1 else (value, value)
     by_freq = np.sort(counts[counts > 0])[::-1]
     k80 = int(np.searchsorted(np.cumsum(by_freq), 0.8 * n_cases - 1e-9) + 1) if n_cases else 0
     starts: dict[str, int] = {}
@@ -202,7 +217,25 @@ def measure(sequences: Sequence[Sequence[str]], first_seen: Sequence[float] | np
     return Structure(n_cases, events, value, interval, n_variants, k80, top_start,
                      starts.get(top_start, 0) / n_cases if n_cases else 0.0,
                      n_variants / n_cases if n_cases else 0.0,
-                     float(by_freq[0]) / n_cases if n_cases else 0.0)
+                     float(by_freq[0]) / n_cases if n_cases else 0.0, entropy_all)
+
+
+def _at_reference(ordered: list[tuple[str, ...]], case_variant: np.ndarray, size: int,
+                  seed: int) -> tuple[float, tuple[float, float]]:
+    """Return the median entropy over subsamples of ``size`` cases and its 5th–95th percentiles.
+
+    Each subsample's automaton is built anew from the traces it holds, in first-seen order.
+    """
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(SUBSAMPLES):
+        chosen = rng.choice(case_variant.size, size=size, replace=False)
+        counts = np.bincount(case_variant[chosen], minlength=len(ordered))
+        present = np.flatnonzero(counts)
+        matrix = prefix_partitions([ordered[i] for i in present.tolist()])
+        values.append(entropy_from_sizes(counts[present] @ matrix))
+    low, middle, high = np.percentile(values, [5, 50, 95])
+    return float(middle), (float(low), float(high))
 
 
 def _bootstrap(matrix: np.ndarray, counts: np.ndarray, samples: int, seed: int) -> tuple[float, float]:

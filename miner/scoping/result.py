@@ -48,6 +48,7 @@ class DepartmentScope:
         if s is not None:
             measures = {"sequence_entropy": round(s.sequence_entropy, 4),
                         "interval": [round(s.interval[0], 4), round(s.interval[1], 4)],
+                        "entropy_all_cases": round(s.entropy_all, 4),
                         "variants": s.variants, "k80": s.k80, "top_start": s.top_start,
                         "top_start_share": round(s.top_start_share, 4),
                         "distinct_share": round(s.distinct_share, 4)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from miner.scoping.measures import Structure
+from miner.scoping.measures import REFERENCE_CASES, Structure
 from miner.units import format_count, format_number, format_share, plural
 
 Verdict = Literal["process", "semi", "project", "insufficient"]
@@ -74,13 +74,14 @@ def reasons(kind: Verdict, structure: Structure | None, cases: int, *, fitness: 
                 f"Нужно ещё {format_count(need)} {plural(need, _CASES)}: возьмите выгрузку за более долгий период.",)
     s = structure
     low, high = s.interval
+    basis = f"на выборках по {format_count(REFERENCE_CASES)} случаев, " if s.cases > REFERENCE_CASES else ""
     head = {"process": f"Работа повторяется: энтропия последовательностей {_num(s.sequence_entropy)} "
-                       f"(90 % интервал {_num(low)}–{_num(high)}) — не выше порога {_num(PROCESS_MAX)}",
+                       f"({basis}90 % интервал {_num(low)}–{_num(high)}) — не выше порога {_num(PROCESS_MAX)}",
             "semi": f"Есть общий каркас со свободными частями: энтропия последовательностей "
-                    f"{_num(s.sequence_entropy)} (90 % интервал {_num(low)}–{_num(high)}) — между "
+                    f"{_num(s.sequence_entropy)} ({basis}90 % интервал {_num(low)}–{_num(high)}) — между "
                     f"{_num(PROCESS_MAX)} и {_num(PROJECT_MIN)}",
             "project": f"Почти каждый случай идёт своим путём: энтропия последовательностей "
-                       f"{_num(s.sequence_entropy)} (90 % интервал {_num(low)}–{_num(high)}) — не ниже "
+                       f"{_num(s.sequence_entropy)} ({basis}90 % интервал {_num(low)}–{_num(high)}) — не ниже "
                        f"{_num(PROJECT_MIN)}"}[kind]
     out = [f"{head}; {ADVICE[kind]}."]
     out.append(f"{format_count(s.k80)} {plural(s.k80, _VARIANTS)} из {format_count(s.variants)} "
