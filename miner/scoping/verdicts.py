@@ -27,6 +27,7 @@ ADVICE = {"process": "в CRM — как процесс со стадиями (в
           "project": "для неё подходит трекер задач или проектов, а не воронка со стадиями",
           "insufficient": ""}
 _CASES = ("случай", "случая", "случаев")
+_OF_CASES = ("случая", "случаев", "случаев")  # after «из»: из 21 случая, из 3 случаев
 _VARIANTS = ("вариант", "варианта", "вариантов")
 
 
@@ -85,7 +86,7 @@ def reasons(kind: Verdict, structure: Structure | None, cases: int, *, fitness: 
                        f"{_num(PROJECT_MIN)}"}[kind]
     out = [f"{head}; {ADVICE[kind]}."]
     out.append(f"{format_count(s.k80)} {plural(s.k80, _VARIANTS)} из {format_count(s.variants)} "
-               f"{cover_verb(s.k80)} 80 % из {format_count(cases)} {plural(cases, _CASES)}; "
+               f"{cover_verb(s.k80)} 80 % из {format_count(cases)} {plural(cases, _OF_CASES)}; "
                f"неповторимых путей — {format_share(s.distinct_share)}.")
     if s.top_start:
         out.append(f"{format_share(s.top_start_share)} случаев начинаются с шага «{s.top_start}».")
