@@ -103,8 +103,11 @@ def test_technical_1c_events_do_not_inflate_the_measure(company):
 
 
 def test_entropy_follows_the_prefix_automaton():
-    # two traces sharing the first step: the second opens a partition at the branch
-    assert prefix_partitions([("A", "B", "C"), ("A", "D")]).tolist() == [[3, 0], [1, 1]]
+    # two traces sharing the first step: at the branch the less frequent one opens a partition
+    assert prefix_partitions([("A", "B", "C"), ("A", "D")], [9, 1]).tolist() == [[3, 0], [1, 1]]
+    assert prefix_partitions([("A", "B", "C"), ("A", "D")], [1, 9]).tolist() == [[1, 2], [2, 0]]
+    # the order the traces were first seen in does not change the value
+    assert sequence_entropy([("A", "D"), ("A", "B", "C")], [1, 9]) == sequence_entropy([("A", "B", "C"), ("A", "D")], [9, 1])
     assert sequence_entropy([("A", "B", "C")], [500]) == 0.0
     one_path = sequence_entropy([("A", "B", "C"), ("A", "B", "D")], [95, 5])
     spread = sequence_entropy([(f"X{i}", f"Y{i}") for i in range(100)], [1] * 100)
