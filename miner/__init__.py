@@ -46,6 +46,7 @@ _API = {
     "report": "miner.reporting.writing",
     "interview": "miner.interviews.guide",
     "demo": "miner.pipeline",
+    "scope": "miner.scoping.analysis",
 }
 
 __all__ = ["MinerError", "__version__", *_API]

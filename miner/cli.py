@@ -333,6 +333,34 @@ def demo(output: Path, data: Path | None, lang: str, pseudonymize: bool) -> None
         click.echo(f"{name}: {folder / 'report.html'}  {folder / 'report.docx'}  {folder / 'interview.docx'}")
 
 
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Folder for scope.json and a scope map per department (scope_N.svg/.png/.gv).")
+@click.option("--declared", multiple=True, type=click.Path(path_type=Path),
+              help="Declared process (YAML, Excel sheet, BPMN): where each step should be recorded; repeat for several.")
+@click.option("--by", default="department", show_default=True,
+              help="Group cases by department (of the first step), role, resource, file, system or a column name.")
+@click.option("--min-cases", default=100, show_default=True, help="Fewest cases for a verdict.")
+@click.option("--json", "as_json", is_flag=True, help="Print scope.json to stdout (for other programs).")
+@source_options
+@handle_errors
+def scope(sources: tuple[Path, ...], output: Path, declared: tuple[Path, ...], by: str, min_cases: int,
+          as_json: bool, **kwargs: Any) -> None:
+    """Judge each department's work (process, semi, project) and map where information crosses systems.
+
+    \b
+    Example:
+      miner scope orders.parquet -o scope/
+      miner scope sales_1c.csv approvals.xlsx --declared purchases.yaml -o scope/ --json
+    """
+    import miner
+
+    result = miner.scope(one_or_many(sources), output, declared=list(declared) or None, by=by,
+                         min_cases=min_cases, **read_options(kwargs))
+    echo_result(result, as_json)
+
+
 def main() -> None:
     """Entry point of the ``miner`` console script."""
     # Windows consoles default to a legacy code page; make Cyrillic output survive.

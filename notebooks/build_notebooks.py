@@ -113,6 +113,16 @@ DECLARED = [
            "Описание можно вести и таблицей Excel (Шаг, Далее, Роль, Подразделение, Система, Норматив)."),
     ("code", 'purchasing = miner.compare(DATA / "purchasing.xlsx", DATA / "purchasing_declared.xlsx")\n'
              'pd.DataFrame([f.to_dict() for f in purchasing.findings])[["kind", "cases", "share", "summary"]]'),
+    ("md", "## 8. Что переводить в CRM: процесс или проект, и где граница\n\n"
+           "`miner.scope` для каждого подразделения говорит, повторяется ли его работа (процесс — воронка "
+           "в CRM, проектная работа — трекер задач), и показывает границу: где записан каждый шаг, "
+           "где он должен быть по описанию, через сколько его вносят, где случай переходит из 1С в Excel."),
+    ("code", 'scope_out = Path(tempfile.mkdtemp())\n'
+             'scope = miner.scope([DATA / "sales_1c.csv", DATA / "warehouse.xlsx", DATA / "purchasing.xlsx"], scope_out,\n'
+             '                    declared=[DATA / "sales_declared.yaml", DATA / "purchasing_declared.xlsx"])\n'
+             'scope'),
+    ("code", 'pd.DataFrame(scope.boundary.crossings)'),
+    ("code", 'SVG(filename=str(scope_out / f"{scope.department(\'Отдел продаж\').map}.svg"))'),
 ]
 
 JOURNAL = [

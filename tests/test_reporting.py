@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -21,7 +22,8 @@ SOURCES = [SAMPLE / "sales_1c.csv", SAMPLE / "warehouse.xlsx"]
 DECLARED = SAMPLE / "sales_declared.yaml"
 TEXT = {".html", ".svg", ".json", ".csv", ".gv", ".md", ".bpmn", ".pnml", ".txt"}
 RU_CHAPTERS = ["1. Данные", "2. Реальный процесс", "3. Заявленный и реальный процесс", "4. Люди и подразделения",
-               "5. Клиенты и товары", "6. Как информация попадает в систему"]
+               "5. Клиенты и товары", "6. Как информация попадает в систему",
+               "7. Что переводить в CRM и где проходит граница"]
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +97,9 @@ def test_html_is_self_contained(private) -> None:
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text)
     assert not re.search(r"<(script|link|img|iframe)\b", text)
     assert "url(http" not in text and "@import" not in text
-    assert text.count("<svg") == 10  # 4 maps + 6 charts, inline
+    scope_maps = len(list(private[1].glob("scope_*.svg")))
+    assert scope_maps >= 1
+    assert text.count("<svg") == 10 + scope_maps  # 4 maps + 6 charts + a scope map per department, inline
     assert '<h1 id="sec-1">1. Данные</h1>' in text
     ids = re.findall(r'\bid="([^"]+)"', text)
     assert len(ids) == len(set(ids)), "inline SVGs must not share ids"
@@ -107,7 +111,7 @@ def test_docx_has_headings_toc_images_and_a4(private) -> None:
     doc = Document(str(private[1] / "report.docx"))
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings[1:] == RU_CHAPTERS
-    assert len(doc.inline_shapes) == 10
+    assert len(doc.inline_shapes) == 10 + len(list(private[1].glob("scope_*.png")))
     for section in doc.sections:
         assert {round(section.page_width.mm), round(section.page_height.mm)} == {210, 297}
         assert (section.page_width > section.page_height) == (section.orientation == 1)
@@ -143,7 +147,8 @@ def test_english_report(english) -> None:
     assert "<th>Back-dated</th>" in late and re.search(r'class="num">\d+(\.\d)?\u00a0(h|d)</td>', late)
     headings = [p.text for p in Document(str(english / "report.docx")).paragraphs if p.style.name == "Heading 1"]
     assert headings == ["Contents", "1. The data", "2. The real process", "3. Declared vs real process",
-                        "4. People and departments", "5. Clients and products", "6. How information enters the systems"]
+                        "4. People and departments", "5. Clients and products", "6. How information enters the systems",
+                        "7. What goes into the CRM, and where the boundary runs"]
 
 
 def test_exported_tables_neutralise_formulas(english) -> None:
@@ -185,3 +190,13 @@ def test_minimal_log_says_what_is_missing(tmp_path) -> None:
                      "Журнал передан готовой таблицей", "Журнал регистрации 1С к документам не присоединён"):
         assert sentence in text
     assert (result.cases, result.events, result.findings) == (2, 5, 0)
+
+
+def test_scope_section_has_verdicts_boundary_and_map(private) -> None:
+    text = (private[1] / "report.html").read_text(encoding="utf-8")
+    section = text[text.index('id="scope"'):]
+    assert '<table data-name="scope">' in section and 'data-name="scope_boundary_1"' in section
+    assert "Карта границ" in section and section.count("<svg") >= 1
+    data = json.loads((private[1] / "scope.json").read_text(encoding="utf-8"))
+    assert data["departments"] and all(d["verdict"] in ("process", "semi", "project", "insufficient")
+                                       for d in data["departments"])

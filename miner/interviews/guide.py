@@ -25,6 +25,7 @@ from miner.interviews.deviations import deviation_questions
 from miner.interviews.facts import Facts, Unit
 from miner.interviews.model import InterviewGuide, Lang, Question, Section
 from miner.interviews.questions import WorkQuestions
+from miner.interviews.scope_questions import scope_questions
 from miner.interviews.texts import LABELS, QUESTIONS, case_words
 from miner.ingestion.reading import prepare_log
 from miner.prepared import PreparedLog
@@ -100,6 +101,7 @@ def _sections(facts: Facts, log: PreparedLog, declared: Any, lang: Lang,
     words = case_words(starts, facts.n_cases, lang)
     builder = WorkQuestions(facts, words, lang)
     questions: dict[Unit, list[Question]] = {u: builder.questions(u) for u in facts.unit_list}
+    _attach(questions, scope_questions(facts, log, declared, lang), facts.unit_list)
     _attach(questions, deviation_questions(facts, words, lang, log, declared, **(options or {})), facts.unit_list)
     return tuple(_section(u, facts, questions[u], lang) for u in facts.unit_list)
 

@@ -17,14 +17,17 @@ from miner.language import Lang
 
 @dataclass(frozen=True)
 class Heading:
-    """A section title; level 1 is a chapter (starts a new page in DOCX)."""
+    """A section title; level 1 is a chapter (starts a new page in DOCX); ``key`` is a fixed HTML id."""
 
     text: str
     level: int = 1
+    key: str = ""
 
     @property
     def anchor(self) -> str:
-        """An id for links from the table of contents: the section number («sec-2-1»)."""
+        """An id for links from the table of contents: ``key``, else the section number («sec-2-1»)."""
+        if self.key:
+            return self.key
         number = self.text.split(" ", 1)[0].rstrip(".")
         if re.fullmatch(r"\d+(\.\d+)*", number):
             return "sec-" + number.replace(".", "-")

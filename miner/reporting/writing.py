@@ -197,6 +197,7 @@ def _compose(prepared: Any, discovery: Any, compared: tuple[Any, dict[int, str]]
     from miner.reporting.clients import clients
     from miner.reporting.compose import Composer, compare_section, data_section, process_section
     from miner.reporting.compose_people import clients_section, entry_section, people_section
+    from miner.reporting.compose_scope import scope_section
     from miner.reporting.entry import entry
     from miner.reporting.maps import handover_map
     from miner.reporting.people import people
@@ -213,7 +214,8 @@ def _compose(prepared: Any, discovery: Any, compared: tuple[Any, dict[int, str]]
     quality = comparison.data_quality if comparison is not None else ()
     blocks = (data_section(c, ov, quality) + process_section(c, real, discovery)
               + compare_section(c, comparison, out, overlays) + people_section(c, staff, handovers)
-              + clients_section(c, clients(frame, coded)) + entry_section(c, entry(frame, coded, unknown="—")))
+              + clients_section(c, clients(frame, coded)) + entry_section(c, entry(frame, coded, unknown="—"))
+              + scope_section(c, prepared, comparison, out))
     files = ", ".join(ov.sources["file"].astype(str).tolist()) if prepared.ingest is not None else ""
     files = files or prepared.source or ", ".join(ov.sources["file"].astype(str).tolist()) or str(source)
     subtitle = [t["subtitle"].format(sources=files, period=f"{c.date(ov.start)} – {c.date(ov.end)}",
