@@ -46,6 +46,7 @@ _API = {
     "report": "miner.reporting.writing",
     "interview": "miner.interviews.guide",
     "demo": "miner.pipeline",
+    "verify": "miner.specification.verification",
 }
 
 __all__ = ["MinerError", "__version__", *_API]

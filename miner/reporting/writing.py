@@ -115,6 +115,8 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
     document = _compose(frame, coded, found, ingest, discovery, (comparison, overlays), out, lang,
                         pseudonymize, pseudonymize_clients, source)
     written += _write_outputs(document, out)
+    if comparison is not None:  # the ТЗ chapter and its requirements (CONTRACTS.md §8)
+        written += _write_spec(comparison, frame, out, ingest)
     if pseudonyms.names:
         _check_clean(out, pseudonyms, written)
     return Report(out, out / "report.html", out / "report.docx", tuple(dict.fromkeys(written)),
@@ -227,6 +229,13 @@ def _write_outputs(document: Any, out: Path) -> list[Path]:
     written.append(write_docx(document, out / "report.docx"))
     log.info("%s: report.html, report.docx and %d other files", out, len(written) - 2)
     return written
+
+
+def _write_spec(comparison: Any, frame: pd.DataFrame, out: Path, ingest: Any) -> list[Path]:
+    """Write ``spec.docx`` and ``requirements.json`` beside the report (Russian: the ГОСТ layout)."""
+    from miner.specification.chapter import write_spec
+
+    return list(write_spec(comparison, frame, out, ingest=ingest).paths)
 
 
 def _check_clean(out: Path, pseudonyms: Any, written: list[Path]) -> None:
