@@ -1,5 +1,7 @@
 """The ТЗ chapter (spec.docx, requirements.json) and ``miner verify`` after the rollout, on data with known truth."""
+import importlib.util
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -99,7 +101,7 @@ def test_spec_docx_has_the_ten_gost_sections_with_heading_styles(made):
     assert level1 == [*SECTIONS, APPENDIX]
     level2 = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
     assert "4.2 Требования к функциям (задачам), выполняемым АС" in level2
-    texts = [p.text for p in doc.paragraphs]
+    texts = [p.text.replace("\u00a0", " ").replace("\u202f", "\u2009") for p in doc.paragraphs]
     heads = [i for i, p in enumerate(doc.paragraphs) if p.style.name == "Heading 1"]  # not the TOC's lines
     section4 = "\n".join(texts[heads[3]:heads[4]])
     for r in made["spec"]["requirements"]:
@@ -160,3 +162,32 @@ def test_grouped_deviations_are_used_when_findings_json_has_them():
     assert [d["id"] for d in deviations] == ["D1"] and sorted(by_id) == ["F1", "F2"]
     alone, _ = deviations_of({"findings": findings["findings"]})
     assert [d["findings"] for d in alone] == [["F1"], ["F2"]]
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+
+
+def test_the_demo_export_after_the_rollout_passes_what_the_crm_fixed(tmp_path):
+    """sample_data/crm_after is what make_crm_export.py writes; verify on it agrees with its truth."""
+    from miner.specification.chapter import write_spec
+    from sample_data._sales import CAUSES as SALES_CAUSES
+
+    spec = importlib.util.spec_from_file_location("make_crm_export", SAMPLE / "make_crm_export.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fresh = module.write(tmp_path / "crm_after")
+    for path in fresh:
+        assert path.read_bytes() == (SAMPLE / "crm_after" / path.name).read_bytes(), "run sample_data/make_crm_export.py"
+    result = miner.ingest([SAMPLE / "sales_1c.csv", SAMPLE / "warehouse.xlsx"])
+    comparison = miner.compare(result.log, SAMPLE / "sales_declared.yaml")
+    write_spec(comparison, result.log, tmp_path / "report")
+    checked = miner.verify(SAMPLE / "crm_after" / "crm_export.csv", tmp_path / "report" / "requirements.json",
+                           mapping=SAMPLE / "crm_after" / "names.yaml")
+    assert checked.data["cases"] == 300 and not checked.unmatched
+    for check in checked.checks:
+        c = check.criterion
+        key = ((c["kind"], c["from"], c["to"]) if c["kind"] == "undeclared_path"
+               else (c["kind"], c["activity"], c["attribute"]) if c["kind"] == "role_mismatch"
+               else (c["kind"], c["activity"]))
+        injection = SALES_CAUSES[key]
+        assert check.passed is (module.RATES[injection] < c["max"]), (check.id, injection, check.value)

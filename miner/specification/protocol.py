@@ -57,7 +57,7 @@ def write_protocol(result: Any, path: str | Path) -> Path:
              tuple((c.id, capital(describe(c.criterion)), _share(c.baseline), _share(c.value),
                     f"≤ {format_share(c.limit)}", STATUS_RU[c.status]) for c in result.checks),
              (1.1, 4.2, 0.8, 0.8, 0.8, 1.3)),
-        Text(f"Выполнено {result.count('passed')} из {len(result.checks)}; не выполнено {result.count('failed')}; "
+        Text(f"выполнено {result.count('passed')} из {len(result.checks)}; не выполнено {result.count('failed')}; "
              f"не вычисляется {result.count('not computable')}.", label="Итого:"),
     ]
     for c in result.checks:

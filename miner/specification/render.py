@@ -18,6 +18,7 @@ TEXT_W_IN = (210.0 - 2 * 20.0) / 25.4
 TEXT_H_IN = 7.5  # a picture leaves room on its page for the heading above and the caption
 HEADER_FILL = "EEF3FA"
 BLUE, GREY = (0x08, 0x51, 0x9C), (0x6A, 0x73, 0x7D)
+THIN, NNBSP = "\u2009", "\u202f"
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,8 @@ def _run(para: Any, text: str, *, bold: bool = False, italic: bool = False, size
          color: tuple[int, int, int] | None = None) -> Any:
     from docx.shared import Pt, RGBColor
 
-    run = para.add_run(text)
+    # a number must not break from its unit or at its thousands separator: «1 %», «1 000»
+    run = para.add_run(text.replace(" %", "\u00a0%").replace(THIN, NNBSP))
     run.bold, run.italic = bold or None, italic or None
     if size:
         run.font.size = Pt(size)

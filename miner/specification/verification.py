@@ -94,8 +94,12 @@ class Verification:
             value = "—" if c.value is None else format_share(c.value)
             base = "—" if c.baseline is None else format_share(c.baseline)
             lines.append(f"{c.id:<6} {base:>7} {value:>7} {format_share(c.limit):>7}  {STATUS_RU[c.status]}"
-                         + (f" ({c.note})" if c.note and c.passed is None else ""))
-        lines.append(f"выполнено {self.count('passed')} из {len(self.checks)}")
+                         + (f" ({c.note})" if c.note else ""))
+        lines.append(f"выполнено {self.count('passed')} из {len(self.checks)}, не выполнено {self.count('failed')}, "
+                     f"не вычисляется {self.count('not computable')}")
+        if self.unmatched:
+            lines.append("не сопоставлены с описанием: " + ", ".join(f"«{a}»" for a in self.unmatched[:10])
+                         + " (переименованный этап укажите в --mapping)")
         return "\n".join(lines)
 
     def write(self, directory: str | Path) -> tuple[Path, Path]:
