@@ -20,7 +20,8 @@ from miner import eventlog as E
 from miner.specification.criteria import describe
 from miner.specification.render import Block, Grid, Heading, Picture, Text, write_document
 from miner.specification.requirements import STAGES, Spec, build_spec
-from miner.specification.texts import GUIDANCE, VERDICTS, capital, date_ru, period_ru, questions
+from miner.specification.texts import (EVENTS, GUIDANCE, VERDICTS, capital, count, date_ru, in_cases, of_total,
+                                       period_ru, questions)
 from miner.units import format_count, format_number, format_share
 
 SECTIONS = (
@@ -71,8 +72,8 @@ def write_chapter(spec: Spec, log: pd.DataFrame, path: str | Path, *, scope: Map
 def _general(spec: Spec, log: pd.DataFrame, **_: Any) -> list[Block]:
     d = spec.data
     facts = Text(f"Материалы подготовлены по результатам обследования процесса «{spec.processes[0].process}» "
-                 f"по данным учётных систем за {period_ru(d)}: {format_count(d['cases'])} случаев, "
-                 f"{format_count(d['events'])} событий.", label="Основание.")
+                 f"по данным учётных систем за {period_ru(d)}: {count(d['cases'])}, "
+                 f"{count(d['events'], EVENTS)}.", label="Основание.")
     return [facts, Text(GUIDANCE["general"], guidance=True)]
 
 
@@ -159,7 +160,7 @@ def _scope(scope: Mapping[str, Any]) -> list[Block]:
                 Grid(("Шаг", "Подразделение", "Системы (доля событий)", "По описанию"), acts, (3, 2, 3, 1.5))]
     for c in boundary.get("crossings", []):
         out.append(Text(f"Переход «{c.get('from')}» → «{c.get('to')}» пересекает границу систем "
-                        f"({c.get('from_system')} → {c.get('to_system')}) в {format_count(c.get('cases', 0))} случаях.",
+                        f"({c.get('from_system')} → {c.get('to_system')}) {in_cases(c.get('cases', 0))}.",
                         bullet=True))
     return out
 
@@ -173,7 +174,7 @@ def _requirements(spec: Spec, log: pd.DataFrame, **_: Any) -> list[Block]:
                         "для согласования с заказчиком."))
     for r in spec.requirements:
         out += [Text(r.text, label=f"{r.id}."),
-                Text(f"{r.deviation} — {r.title} Сейчас: {format_count(r.cases)} из {format_count(r.total)} случаев "
+                Text(f"{r.deviation} — {r.title} Сейчас: {of_total(r.cases, r.total)} "
                      f"({format_share(r.baseline)}); примеры: {', '.join(r.examples[:3])}.", label="Основание:"),
                 Text(f"{r.priority}; этап внедрения {r.stage}; критерий приёмки — раздел 7.", label="Приоритет:")]
     for item in spec.left_out:
@@ -229,7 +230,7 @@ def _sources(spec: Spec, log: pd.DataFrame, *, ingest: Any = None, **_: Any) -> 
     counts = log[E.FILE].value_counts() if E.FILE in log.columns else pd.Series(dtype=int)
     systems = log.groupby(E.FILE)[E.SYSTEM].first() if E.SYSTEM in log.columns else pd.Series(dtype=str)
     for name in spec.data["sources"]:
-        out.append(Text(f"{name}: {format_count(int(counts.get(name, 0)))} событий"
+        out.append(Text(f"{name}: {count(int(counts.get(name, 0)), EVENTS)}"
                         + (f", система {systems.get(name)}" if systems.get(name) else "") + ".", bullet=True))
     if ingest is not None:
         out.append(Text(f"Прочитано строк: {format_count(ingest.rows_read)}, отклонено при чтении: "

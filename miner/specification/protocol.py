@@ -13,8 +13,8 @@ from typing import Any
 
 from miner.specification.criteria import describe
 from miner.specification.render import Block, Grid, Heading, Text, write_document
-from miner.specification.texts import STATUS_RU, capital, period_ru
-from miner.units import format_count, format_share
+from miner.specification.texts import EVENTS, STATUS_RU, capital, count, of_total, period_ru
+from miner.units import format_share
 
 
 def _share(value: float | None) -> str:
@@ -29,7 +29,7 @@ def write_protocol(result: Any, path: str | Path) -> Path:
     """
     d = result.data
     data = (f"{', '.join(d.get('sources') or []) or 'журнал'}; период {period_ru(d)}; "
-            f"{format_count(d.get('cases', 0))} случаев, {format_count(d.get('events', 0))} событий")
+            f"{count(d.get('cases', 0))}, {count(d.get('events', 0), EVENTS)}")
     blocks: list[Block] = [
         Heading("1 Объект и цель испытаний"),
         Text(f"Проверяется, устранены ли после внедрения отклонения процесса «{result.process}», на основании "
@@ -80,8 +80,7 @@ def _detail(check: Any, data: str) -> list[Block]:
     if check.value is None:
         out.append(Text(f"не вычисляется — {check.note}.", label="Результат:"))
         return out
-    out.append(Text(f"{format_share(check.value)} ({format_count(check.cases)} из {format_count(check.total)} "
-                    f"случаев), до внедрения {_share(check.baseline)}: {STATUS_RU[check.status]}.", label="Значение:"))
+    out.append(Text(f"{format_share(check.value)} ({of_total(check.cases, check.total)}), до внедрения {_share(check.baseline)}: {STATUS_RU[check.status]}.", label="Значение:"))
     if check.examples:
         out.append(Text(", ".join(check.examples), label="Случаи с отклонением (примеры):"))
     if check.note:

@@ -25,8 +25,8 @@ from miner import eventlog as E
 from miner.declared.model import END, START, DeclaredProcess
 from miner.specification.criteria import Measurer, criterion_for, primary_finding
 from miner.specification.deviations import deviations_of
-from miner.specification.texts import norm_words
-from miner.units import format_count, format_share
+from miner.specification.texts import norm_words, of_total
+from miner.units import format_share
 
 MANDATORY_SHARE = 0.05
 PREVENTABLE = ("skipped_step", "unobserved_step", "undeclared_path", "role_mismatch")
@@ -163,8 +163,8 @@ def _stage(criterion: Mapping[str, Any]) -> str:
 def _source(deviation: Mapping[str, Any], cases: int, total: int) -> str:
     examples = ", ".join(str(e) for e in list(deviation.get("examples", []))[:3])
     findings = ", ".join(deviation["findings"])
-    return (f"findings.json {deviation['id']} ({findings}): {format_count(cases)} из {format_count(total)} "
-            f"случаев" + (f", примеры {examples}" if examples else ""))
+    return f"findings.json {deviation['id']} ({findings}): {of_total(cases, total)}" + (
+        f", примеры {examples}" if examples else "")
 
 
 def _next(process: DeclaredProcess, activity: str) -> list[str]:

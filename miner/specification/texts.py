@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from miner.declared.model import END, START
-from miner.units import format_count, format_share
+from miner.units import format_count, format_share, plural
 
 GUIDANCE = {
     "general": "Впишите полное наименование системы и её условное обозначение; заказчика и разработчика с "
@@ -48,6 +48,29 @@ VERDICTS = {
 STATUS_RU = {"passed": "выполнено", "failed": "не выполнено", "not computable": "не вычисляется"}
 
 ATTRIBUTES = {"org:resource": "сотрудник", "org:group": "подразделение", "org:role": "роль", "case:client": "клиент"}
+
+
+CASES, EVENTS = ("случай", "случая", "случаев"), ("событие", "события", "событий")
+
+
+def count(n: int, forms: tuple[str, str, str] = CASES) -> str:
+    """Return «1 случай», «3 события», «1 000 случаев».
+
+    Example:
+        >>> count(21), count(6983, EVENTS)
+        ('21 случай', '6\u2009983 события')
+    """
+    return f"{format_count(n)} {plural(int(n), forms)}"
+
+
+def in_cases(n: int) -> str:
+    """Return «в 1 случае», «в 886 случаях»."""
+    return f"в {format_count(n)} {plural(int(n), ('случае', 'случаях', 'случаях'))}"
+
+
+def of_total(n: int, total: int) -> str:
+    """Return «177 из 1 000 случаев», «1 из 21 случая» (the genitive after «из»)."""
+    return f"{format_count(n)} из {format_count(total)} {plural(int(total), ('случая', 'случаев', 'случаев'))}"
 
 
 def capital(text: str) -> str:
@@ -96,21 +119,21 @@ def _example(examples: Any) -> str:
 
 def _question(criterion: Mapping[str, Any], cases: int, examples: Any) -> str:
     kind, a = criterion["kind"], criterion.get("activity")
-    n, ex = format_count(cases), _example(examples)
+    n, ex = in_cases(cases), _example(examples)
     if kind == "undeclared_path":
         source, target = criterion["from"], criterion["to"]
         what = (f"Случаи начинаются с «{target}»" if source == START else
                 f"Случаи завершаются на «{source}»" if target == END else f"За «{source}» сразу идёт «{target}»")
-        return f"{what} — {n} случаев{ex}: когда и почему так делают, допустимо ли это как исключение?"
+        return f"{what} — {count(cases)}{ex}: когда и почему так делают, допустимо ли это как исключение?"
     texts = {
-        "skipped_step": f"Шаг «{a}» пропущен в {n} случаях{ex}: в каких ситуациях его можно не выполнять?",
+        "skipped_step": f"Шаг «{a}» пропущен {n}{ex}: в каких ситуациях его можно не выполнять?",
         "unobserved_step": f"Шаг «{a}» почти не записывается: его выполняют вне системы или не выполняют?",
-        "undeclared_step": f"«{a}» встречается в {n} случаях{ex}, но в описании его нет: это этап процесса "
+        "undeclared_step": f"«{a}» встречается {n}{ex}, но в описании его нет: это этап процесса "
                            "(его нужно ввести в CRM) или исключение?",
-        "rework": f"«{a}» повторяется в {n} случаях{ex}: что вызывает повтор?",
-        "role_mismatch": f"«{a}» выполняет не «{criterion.get('declared')}» в {n} случаях{ex}: кто на самом деле "
+        "rework": f"«{a}» повторяется {n}{ex}: что вызывает повтор?",
+        "role_mismatch": f"«{a}» выполняет не «{criterion.get('declared')}» {n}{ex}: кто на самом деле "
                          "отвечает за этот шаг?",
-        "slow_step": f"Норматив {norm_words(criterion.get('within'))} на «{a}» превышен в {n} случаях{ex}: реален ли норматив "
+        "slow_step": f"Норматив {norm_words(criterion.get('within'))} на «{a}» превышен {n}{ex}: реален ли норматив "
                      "и что задерживает шаг?",
     }
     return texts[kind]

@@ -146,22 +146,28 @@ def verify(source: Any, requirements: str | Path | Mapping[str, Any], output: st
     log = read_log(source, **read_options)
     measurer = Measurer(log, processes, mapping=names, calendar=calendar.get("kind", "ru"),
                         work_hours=tuple(calendar.get("work_hours", (9, 18))))
-    checks = []
-    for item in spec.get("requirements", []):
-        criterion = item["criterion"]
-        m = measurer.measure(criterion)
-        passed = None if m.value is None else bool(m.value <= float(criterion["max"]))
-        checks.append(Check(str(item["id"]), str(item.get("deviation", "")), str(item.get("text", "")), criterion,
-                            item.get("baseline"), m.value, float(criterion["max"]), passed, m.cases, m.total,
-                            m.examples, m.note))
-    known = {n for c in checks for n in named(c.criterion)}
-    result = Verification(tuple(checks), data_summary(log), processes[0].process, name,
-                          tuple(a for a in measurer.unmatched if a not in known), dict(names))
+    known = {n for item in spec.get("requirements", []) for n in named(item["criterion"])}
+    unmatched = tuple(a for a in measurer.unmatched if a not in known)
+    checks = [_check(item, measurer.measure(item["criterion"]), unmatched) for item in spec.get("requirements", [])]
+    result = Verification(tuple(checks), data_summary(log), processes[0].process, name, unmatched, dict(names))
     if output is not None:
         result.write(output)
         result = Verification(result.checks, result.data, result.process, result.requirements_file,
                               result.unmatched, result.mapping, Path(output))
     return result
+
+
+def _check(item: Mapping[str, Any], m: Any, unmatched: tuple[str, ...]) -> Check:
+    """Judge one requirement's measurement; a pass on a vanished activity warns when others are unmatched."""
+    criterion = item["criterion"]
+    passed = None if m.value is None else bool(m.value <= float(criterion["max"]))
+    note = m.note
+    if note and m.value is not None and unmatched:
+        # «vanished» may mean renamed: the consultant must see the names nothing explains
+        note += ("; проверьте, не переименовано ли оно: не сопоставлены "
+                 + ", ".join(f"«{a}»" for a in unmatched[:5]))
+    return Check(str(item["id"]), str(item.get("deviation", "")), str(item.get("text", "")), criterion,
+                 item.get("baseline"), m.value, float(criterion["max"]), passed, m.cases, m.total, m.examples, note)
 
 
 def _load_json(requirements: str | Path | Mapping[str, Any]) -> tuple[dict[str, Any], str]:
