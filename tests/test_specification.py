@@ -191,3 +191,30 @@ def test_the_demo_export_after_the_rollout_passes_what_the_crm_fixed(tmp_path):
                else (c["kind"], c["activity"]))
         injection = SALES_CAUSES[key]
         assert check.passed is (module.RATES[injection] < c["max"]), (check.id, injection, check.value)
+
+
+def test_a_criterion_needing_a_missing_column_is_not_computable(made):
+    after = generate(AFTER, seed=5).drop(columns=["org:group"])
+    result = miner.verify(after, made["out"] / "requirements.json")
+    roles = [c for c in result.checks if c.criterion["kind"] == "role_mismatch"]
+    assert roles and all(c.passed is None and "столбца" in c.note for c in roles)
+    others = [c for c in result.checks if c.criterion["kind"] != "role_mismatch"]
+    assert all(c.passed is (cause_of(c.criterion) in FIXED) for c in others)
+
+
+def test_the_protocol_lists_every_criterion_with_its_result(made, tmp_path):
+    from docx import Document
+
+    after = generate(AFTER, seed=6, crm_names=True)
+    result = miner.verify(after, made["out"] / "requirements.json", tmp_path)  # no mapping: some not computable
+    doc = Document(str(tmp_path / "verification.docx"))
+    rows = {row.cells[0].text: row.cells[-1].text for row in doc.tables[0].rows[1:]}
+    words = {"passed": "выполнено", "failed": "не выполнено", "not computable": "не вычисляется"}
+    assert rows == {c.id: words[c.status] for c in result.checks}
+    assert "not computable" in {c.status for c in result.checks}
+    texts = "\n".join(p.text for p in doc.paragraphs)
+    for check in result.checks:
+        assert f"{check.id}: {words[check.status]}" in texts
+    failed = [c for c in result.checks if c.passed is False]
+    assert all(", ".join(c.examples) in texts for c in failed)
+    assert "crm.csv" in texts and "период" in texts
