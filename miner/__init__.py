@@ -47,6 +47,7 @@ _API = {
     "interview": "miner.interviews.guide",
     "demo": "miner.pipeline",
     "scope": "miner.scoping.analysis",
+    "verify": "miner.specification.verification",
 }
 
 __all__ = ["MinerError", "__version__", *_API]

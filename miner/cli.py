@@ -312,6 +312,34 @@ def interview(source: tuple[Path, ...], output: Path, declared: tuple[Path, ...]
 
 
 @cli.command()
+@click.argument("source", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--requirements", type=click.Path(path_type=Path), required=True,
+              help="requirements.json written by 'miner report --declared'.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Folder for verification.json and verification.docx (the test protocol).")
+@click.option("--mapping", type=click.Path(path_type=Path),
+              help="YAML/JSON lines 'Name in the requirements: Name in the new data' for renamed steps.")
+@click.option("--json", "as_json", is_flag=True, help="Print verification.json to stdout (for other programs).")
+@source_options
+@handle_errors
+def verify(source: tuple[Path, ...], requirements: Path, output: Path | None, mapping: Path | None, as_json: bool,
+           **kwargs: Any) -> None:
+    """Check the acceptance criteria of REQUIREMENTS on SOURCE, an export made after the rollout.
+
+    Exits 0 whatever passed; the table says which criteria are met, failed or not computable.
+
+    \b
+    Example:
+      miner verify crm_export.csv --requirements report/requirements.json -o check/
+      miner verify crm_export.xlsx --requirements report/requirements.json --mapping names.yaml -o check/
+    """
+    import miner
+
+    result = miner.verify(one_or_many(source), requirements, output, mapping=mapping, **read_options(kwargs))
+    echo_result(result, as_json)
+
+
+@cli.command()
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("demo_output"), show_default=True,
               help="Folder for the demo's outputs (one sub-folder per scenario).")
 @click.option("--data", type=click.Path(path_type=Path), help="The sample_data folder (found automatically).")

@@ -20,6 +20,8 @@ SCENARIOS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "sales": (("sales_1c.csv", "warehouse.xlsx"), ("sales_declared.yaml",)),
     "purchasing": (("purchasing.xlsx",), ("purchasing_declared.xlsx",)),
 }
+# scenario -> (its export after the CRM rollout, the CRM's step names), for ``miner verify``
+AFTER_ROLLOUT: dict[str, tuple[str, str]] = {"sales": ("crm_after/crm_export.csv", "crm_after/names.yaml")}
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,17 @@ def demo(output: str | Path = "demo_output", *, data: str | Path | None = None, 
         made = report(prepared, folder, declared=described, lang=lang, pseudonymize=pseudonymize)
         # the guide asks about the findings the report made: compare() runs once per scenario
         interview(prepared, folder, declared=made.comparison or described, lang=lang, pseudonymize=pseudonymize)
+        if name in AFTER_ROLLOUT and (data_dir / AFTER_ROLLOUT[name][0]).exists():
+            _verify_after_rollout(data_dir, folder, *AFTER_ROLLOUT[name])
         folders[name] = folder
         seconds[name] = time.perf_counter() - started
         log.info("%s: written to %s in %.1f s", name, folder, seconds[name])
     return DemoResult(out, folders, seconds)
+
+
+def _verify_after_rollout(data_dir: Path, folder: Path, export: str, names: str) -> None:
+    """Check the requirements the report wrote on the export made after the rollout (``folder/after_rollout``)."""
+    from miner.specification.verification import verify
+
+    result = verify(data_dir / export, folder / "requirements.json", folder / "after_rollout", mapping=data_dir / names)
+    log.info("%s", result.to_text())

@@ -130,6 +130,9 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
                         pseudonymize, pseudonymize_clients, source)
     stage("writing report.html, report.docx and the tables")
     written += _write_outputs(document, out)
+    if comparison is not None:  # the ТЗ chapter and its requirements (CONTRACTS.md §8)
+        stage("the spec chapter (spec.docx, requirements.json)")
+        written += _write_spec(comparison, prepared.frame, out, prepared.ingest)
     if pseudonyms.names:
         _check_clean(out, pseudonyms, written)
     stage.done()
@@ -284,6 +287,13 @@ def _write_outputs(document: Any, out: Path) -> list[Path]:
     written.append(write_docx(document, out / "report.docx"))
     log.info("%s: report.html, report.docx and %d other files", out, len(written) - 2)
     return written
+
+
+def _write_spec(comparison: Any, frame: pd.DataFrame, out: Path, ingest: Any) -> list[Path]:
+    """Write ``spec.docx`` and ``requirements.json`` beside the report (Russian: the ГОСТ layout)."""
+    from miner.specification.chapter import write_spec
+
+    return list(write_spec(comparison, frame, out, ingest=ingest).paths)
 
 
 def _check_clean(out: Path, pseudonyms: Any, written: list[Path]) -> None:
