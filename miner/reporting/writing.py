@@ -115,6 +115,8 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
     document = _compose(frame, coded, found, ingest, discovery, (comparison, overlays), out, lang,
                         pseudonymize, pseudonymize_clients, source)
     written += _write_outputs(document, out)
+    from miner.reporting.explorer import add_explorer  # the interactive map (CONTRACTS §10)
+    add_explorer(out / "report.html", coded, comparison, lang)
     if pseudonyms.names:
         _check_clean(out, pseudonyms, written)
     return Report(out, out / "report.html", out / "report.docx", tuple(dict.fromkeys(written)),
