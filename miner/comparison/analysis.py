@@ -164,7 +164,9 @@ class Comparison:
                        f"<td>{html.escape(f.summary)}</td></tr>" for f in self.findings)
         head = "".join(f"<p><b>{html.escape(p.declared.process)}</b>: fitness {p.fitness:.2f} "
                        f"({p.fitness_method}), conforming {p.conforming_cases:.0%}</p>" for p in self.parts)
-        picture = self.maps[0].svg() if self.maps else ""
+        from miner.reporting.explorer import comparison_html  # interactive maps, static without scripts
+
+        picture = comparison_html(self)
         return (f"{head}<table><tr><th>kind</th><th>cases</th><th>share</th><th>summary</th></tr>"
                 f"{rows}</table>{picture}")
 

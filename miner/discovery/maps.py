@@ -91,7 +91,7 @@ def _q(text: str) -> str:
 
 
 def _attrs(**values: object) -> str:
-    body = ", ".join(f"{k}={v if isinstance(v, str) and v.startswith('<') else _q(str(v))}"
+    body = ", ".join(f"{k}={v if isinstance(v, str) and v.startswith('<<') else _q(str(v))}"
                      for k, v in values.items() if v is not None)
     return f"[{body}]"
 
@@ -123,7 +123,7 @@ def _header(name: str, label: str | None) -> list[str]:
         f"  {{ rank=sink; {END}; }}",
     ]
     if label is not None:
-        lines.append(f"  label={label if label.startswith('<') else _q(label)}; labelloc=b; labeljust=l;")
+        lines.append(f"  label={label if label.startswith('<<') else _q(label)}; labelloc=b; labeljust=l;")
     return lines
 
 

@@ -9,11 +9,11 @@
     ru: {cases: ["случай", "случая", "случаев"], steps: ["шаг", "шага", "шагов"], all: "Все случаи",
          path: "Переход", act: "Действие", variant: "Вариант", more: "… и ещё ", copied: "Скопировано: ",
          examples: "Показаны примеры; всего случаев по отклонению: ", partial: "Часть пути на этом уровне скрыта.",
-         none: "Нет случаев"},
+         none: "Нет случаев", old: "Этот браузер слишком старый для интерактивной карты; откройте файл в свежем Chrome, Edge, Firefox или Яндекс Браузере."},
     en: {cases: ["case", "cases", "cases"], steps: ["step", "steps", "steps"], all: "All cases",
          path: "Path", act: "Activity", variant: "Variant", more: "… and ", copied: "Copied: ",
          examples: "Examples shown; cases with this deviation: ", partial: "Part of the path is hidden at this level.",
-         none: "No cases"}
+         none: "No cases", old: "This browser is too old for the interactive map; open the file in a recent Chrome, Edge, Firefox or Safari."}
   };
   var SHOWN = 50, VARIANTS = 100, SVGNS = "http://www.w3.org/2000/svg";
 
@@ -44,8 +44,13 @@
     var lang = data.lang === "en" ? "en" : "ru", w = WORDS[lang];
     var acts = data.a, index = {}, i;
     for (i = 0; i < acts.length; i++) { index[acts[i]] = i; }
-    var map = get("map"), slider = get("level"), svgs = {}, projected = {};
+    var map = get("map"), slider = get("level"), svgs = {}, projected = {}, loading = {};
     svgs[data.start] = map.querySelector("svg");
+    loading[data.start] = Promise.resolve(svgs[data.start]);
+    if (typeof DecompressionStream === "undefined") {  // a browser before 2023: the static map only
+      get("static").textContent = w.old;
+      return;
+    }
     var state = {level: data.start, sel: null};
     var controls = root.querySelectorAll("[data-mx-hidden]");
     for (i = 0; i < controls.length; i++) { controls[i].hidden = false; }
@@ -228,19 +233,35 @@
         el.setAttribute("role", "button");
       });
     }
-    function showLevel(k) {
-      if (!svgs[k]) {
-        var doc = new DOMParser().parseFromString(data.levels[k].svg, "image/svg+xml");
-        if (doc.getElementsByTagName("parsererror").length || doc.documentElement.namespaceURI !== SVGNS) { return; }
-        svgs[k] = document.importNode(doc.documentElement, true);
-        focusable(svgs[k]);
+    function unpack(k) {  // a level's SVG: base64 of gzip, inflated by the browser itself
+      if (!loading[k]) {
+        var raw = atob(data.levels[k].z), bytes = new Uint8Array(raw.length);
+        for (var b = 0; b < raw.length; b++) { bytes[b] = raw.charCodeAt(b); }
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        loading[k] = new Response(stream).text().then(function (text) {
+          var doc = new DOMParser().parseFromString(text, "image/svg+xml");
+          if (doc.getElementsByTagName("parsererror").length || doc.documentElement.namespaceURI !== SVGNS) {
+            throw new Error("level " + k + " is not SVG");
+          }
+          svgs[k] = document.importNode(doc.documentElement, true);
+          focusable(svgs[k]);
+          return svgs[k];
+        });
       }
-      state.level = k;
-      map.replaceChildren(svgs[k]);
-      var level = data.levels[k];
-      get("level-text").textContent = level.text + (level.note ? " · " + level.note : "");
-      highlight();
-      if (state.sel && state.sel.k === "e") { showList(); }
+      return loading[k];
+    }
+    function showLevel(k) {
+      state.want = k;
+      unpack(k).then(function () {
+        if (state.want !== k) { return; }
+        state.level = k;
+        map.replaceChildren(svgs[k]);
+        map.setAttribute("data-level", String(k));
+        var level = data.levels[k];
+        get("level-text").textContent = level.text + (level.note ? " · " + level.note : "");
+        highlight();
+        if (state.sel && state.sel.k === "e") { showList(); }
+      });
     }
     function pick(target) {
       var el = target.closest ? target.closest(".edge, .node") : null;
@@ -283,6 +304,7 @@
     ["from", "to", "mode"].forEach(function (name) { get(name).addEventListener("change", showList); });
     get("reset").addEventListener("click", function () { get("from").value = ""; get("to").value = ""; showList(); });
     get("clear").addEventListener("click", function () { choose(null); });
+    get("zoom").addEventListener("click", function () { map.classList.toggle("mx-natural"); });
     get("copy").addEventListener("click", function () {
       var text = (state.ids || []).join(", "), done = function () { get("copied").textContent = w.copied + num(state.ids.length); };
       var fallback = function () {
@@ -297,6 +319,7 @@
     });
     showLevel(data.start);
     choose(null);
+    data.levels.forEach(function (level, k) { unpack(k); });  // inflate the others now: the slider then acts at once
   }
 
   function all() { Array.prototype.forEach.call(document.querySelectorAll(".mx-explorer"), init); }

@@ -13,6 +13,8 @@ the comparison map, a random ``explore-…`` per notebook output), so explorers 
 """
 from __future__ import annotations
 
+import base64
+import gzip
 import html
 import uuid
 from functools import lru_cache
@@ -29,7 +31,7 @@ Lang = Literal["ru", "en"]
 TEXTS = {
     "ru": {"heading": "Исследовать карту", "level": "Подробность карты", "period": "Период случаев:",
            "from": "с", "to": "по", "reset": "Весь период", "copy": "Скопировать все номера",
-           "clear": "Сбросить выбор", "variants": "Варианты, самые частые сверху",
+           "clear": "Сбросить выбор", "zoom": "Масштаб: по ширине / 100 %", "variants": "Варианты, самые частые сверху",
            "deviations": "Отклонения от описания", "all": "Все случаи",
            "modes": (("start", "начались в периоде"), ("end", "закончились в периоде"),
                      ("within", "целиком в периоде"), ("overlap", "шли в периоде")),
@@ -41,7 +43,7 @@ TEXTS = {
                      "скрипты разрешены: в Jupyter — у доверенного блокнота (Trust notebook)."},
     "en": {"heading": "Explore the map", "level": "Map detail", "period": "Cases' period:",
            "from": "from", "to": "to", "reset": "Whole period", "copy": "Copy all ids",
-           "clear": "Clear selection", "variants": "Variants, most frequent first",
+           "clear": "Clear selection", "zoom": "Zoom: fit / 100 %", "variants": "Variants, most frequent first",
            "deviations": "Deviations from the description", "all": "All cases",
            "modes": (("start", "started in the period"), ("end", "ended in the period"),
                      ("within", "wholly in the period"), ("overlap", "ran in the period")),
@@ -94,8 +96,8 @@ def explorer_html(coded: CodedLog, prefix: str, *, lang: Lang = "ru", part: Any 
 
 def _level_data(level: Level, project: bool, static: bool) -> dict[str, Any]:
     """Return a level as the JSON holds it; the static level's SVG is already in the page."""
-    return {"acts": list(level.activities), "proj": project, "text": level.text, "note": level.note,
-            "svg": None if static else level.svg}
+    z = None if static else base64.b64encode(gzip.compress(level.svg.encode("utf-8"), mtime=0)).decode("ascii")
+    return {"acts": list(level.activities), "proj": project, "text": level.text, "note": level.note, "z": z}
 
 
 def _markup(p: str, levels: list[Level], start: int, data: dict[str, Any], lang: Lang,
@@ -114,7 +116,8 @@ def _markup(p: str, levels: list[Level], start: int, data: dict[str, Any], lang:
 <div class="mx-bar" data-mx-hidden hidden><span>{_e(t["period"])}</span>
 <label>{_e(t["from"])} <input type="date" id="{p}-from" min="{first}" max="{last}"></label>
 <label>{_e(t["to"])} <input type="date" id="{p}-to" min="{first}" max="{last}"></label>
-<select id="{p}-mode">{modes}</select> <button type="button" id="{p}-reset">{_e(t["reset"])}</button></div>
+<select id="{p}-mode">{modes}</select> <button type="button" id="{p}-reset">{_e(t["reset"])}</button>
+<button type="button" id="{p}-zoom">{_e(t["zoom"])}</button></div>
 <div class="mx-body"><div><div class="mx-map" id="{p}-map">{level.svg}</div>
 <p class="mx-hint" data-mx-hidden hidden>{_e(t["hint"])}</p>
 <p class="mx-static-note" id="{p}-static">{_e(t["static"])}</p></div>

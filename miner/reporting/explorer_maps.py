@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from miner.discovery.dfg import CodedLog, DirectlyFollows, directly_follows
 from miner.discovery.maps import END, START, ProcessMap, comparison_map, frequency_map
+from miner.discovery.rendering import render
 from miner.discovery.simplification import Simplified, crowded, simplify, simplify_overlay
 from miner.reporting.render_html import inline_svg
 from miner.units import format_count, plural
@@ -29,10 +30,17 @@ Lang = Literal["ru", "en"]
 LADDER: tuple[tuple[float | None, float | None], ...] = (
     (0.3, 0.0), (0.5, 0.0), (0.7, 0.1), (0.85, 0.2), (None, None), (1.0, 0.3), (1.0, 0.5), (1.0, 0.75), (1.0, 1.0))
 
+# Above this many lines, path labels float (xlabel): dot then lays out only the boxes and lines,
+# 20x faster on a 340-line map (8 s -> 0.35 s of CPU), labels placed afterwards.
+FLOATING_LABELS = 60
+_EDGE_LABEL = re.compile(r"(-> \S+ \[)label=")
 _NODE = re.compile(r'<g id="([^"]+)" class="node">(\s*)<title>([^<]*)</title>')
 _EDGE = re.compile(r'<g id="([^"]+)" class="edge">(\s*)<title>([^<]*)</title>(\s*)(<path [^>]*?\bd="([^"]*)"[^>]*/>)?')
-_WORDS = {"ru": (("действие", "действия", "действий"), ("переход", "перехода", "переходов"), "из"),
+# nouns after «из N» are genitive: «из 21 действия», «из 5 действий»
+_WORDS = {"ru": (("действия", "действий", "действий"), ("перехода", "переходов", "переходов"), "из"),
           "en": (("activity", "activities", "activities"), ("path", "paths", "paths"), "of")}
+_GEOMETRY = re.compile(r'(\s(?:d|points|x|y|cx|cy|rx|ry|transform)=")([^"]*)"')
+_DECIMALS = re.compile(r"(\d\.\d)\d+")
 
 
 @dataclass(frozen=True)
@@ -114,7 +122,10 @@ def _levels(full: DirectlyFollows, thin: Callable[[float | None, float | None], 
         names = {f"a{j}": name for j, name in enumerate(s.dfg.activities)}
         if declared is not None:
             names.update({f"d{k}": name for k, name in enumerate(sorted(declared - set(s.dfg.activities)))})
-        svg = mark_svg(draw(s).svg(), names)
+        dot = draw(s).dot
+        if _drawn(s.dfg) > FLOATING_LABELS:
+            dot = _EDGE_LABEL.sub(r"\1xlabel=", dot)
+        svg = minify_svg(mark_svg(render(dot, "svg").decode("utf-8"), names))
         levels.append(Level(inline_svg(svg, f"{prefix}-l{i}"), s.dfg.activities, _drawn(s.dfg),
                             _level_text(len(s.dfg.activities), total_acts, _drawn(s.dfg), total_paths, lang),
                             s.note(lang)))
@@ -181,3 +192,14 @@ def mark_svg(svg: str, names: Mapping[str, str]) -> str:
 
 def _attr(value: str) -> str:
     return html.escape(value, quote=True)
+
+
+def minify_svg(svg: str) -> str:
+    """Drop Graphviz's comments and keep one decimal in coordinates (a tenth of a point).
+
+    Example:
+        >>> minify_svg('<!-- a0 -->\\n<path d="M1.234,5.678"/><text x="2.25">1.255</text>')
+        '<path d="M1.2,5.6"/><text x="2.2">1.255</text>'
+    """
+    svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
+    return _GEOMETRY.sub(lambda m: m.group(1) + _DECIMALS.sub(r"\1", m.group(2)) + '"', svg)
