@@ -6,11 +6,11 @@
 (function () {
   "use strict";
   var WORDS = {
-    ru: {cases: ["случай", "случая", "случаев"], steps: ["шаг", "шага", "шагов"], all: "Все случаи",
+    ru: {ends: {START: "начало", END: "конец"}, cases: ["случай", "случая", "случаев"], steps: ["шаг", "шага", "шагов"], all: "Все случаи",
          path: "Переход", act: "Действие", variant: "Вариант", more: "… и ещё ", copied: "Скопировано: ",
          examples: "Показаны примеры; всего случаев по отклонению: ", partial: "Часть пути на этом уровне скрыта.",
          none: "Нет случаев", old: "Этот браузер слишком старый для интерактивной карты; откройте файл в свежем Chrome, Edge, Firefox или Яндекс Браузере."},
-    en: {cases: ["case", "cases", "cases"], steps: ["step", "steps", "steps"], all: "All cases",
+    en: {ends: {START: "start", END: "end"}, cases: ["case", "cases", "cases"], steps: ["step", "steps", "steps"], all: "All cases",
          path: "Path", act: "Activity", variant: "Variant", more: "… and ", copied: "Copied: ",
          examples: "Examples shown; cases with this deviation: ", partial: "Part of the path is hidden at this level.",
          none: "No cases", old: "This browser is too old for the interactive map; open the file in a recent Chrome, Edge, Firefox or Safari."}
@@ -42,7 +42,7 @@
     var data = JSON.parse(get("data").textContent);
     root.setAttribute("data-mx-ready", "1");
     var lang = data.lang === "en" ? "en" : "ru", w = WORDS[lang];
-    var acts = data.a, index = {}, i;
+    var acts = data.a, index = Object.create(null), i;
     for (i = 0; i < acts.length; i++) { index[acts[i]] = i; }
     var map = get("map"), slider = get("level"), svgs = {}, projected = {}, loading = {};
     svgs[data.start] = map.querySelector("svg");
@@ -63,7 +63,7 @@
       var level = data.levels[state.level];
       if (!level.proj) { return null; }
       if (!projected[state.level]) {
-        var keep = {}, out = [];
+        var keep = Object.create(null), out = [];
         level.acts.forEach(function (name) { keep[code(name)] = true; });
         data.v.forEach(function (v) { out.push(v[0].filter(function (c) { return keep[c]; })); });
         projected[state.level] = out;
@@ -175,7 +175,7 @@
       });
       map.classList.toggle("mx-dim", !!sel && (sel.k === "v" || sel.k === "d"));
       var edges = svg.querySelectorAll(".edge"), nodes = svg.querySelectorAll(".node"), markers = svg.querySelectorAll(".marker");
-      var pairs = {}, names = {};
+      var pairs = Object.create(null), names = Object.create(null);
       if (sel && sel.k === "v") {
         var seqs = sequences(), seq = seqs ? seqs[sel.i] : data.v[sel.i][0], walk = ["START"];
         seq.forEach(function (c) { walk.push(acts[c]); names[acts[c]] = true; });
@@ -205,9 +205,10 @@
       partial = sel.k === "v" && drawn < Object.keys(pairs).length;
       get("partial").textContent = partial ? w.partial : "";
     }
+    function end(name) { return name === "START" || name === "END" ? w.ends[name] : name; }
     function describe() {
       var sel = state.sel, text = w.all;
-      if (sel && sel.k === "e") { text = w.path + ": " + sel.f + " → " + sel.t; }
+      if (sel && sel.k === "e") { text = w.path + ": " + end(sel.f) + " → " + end(sel.t); }
       if (sel && sel.k === "n") { text = w.act + ": " + sel.a; }
       if (sel && sel.k === "v") { text = w.variant + " " + (sel.rank + 1); }
       if (sel && sel.k === "d") { text = data.devs[sel.i].id + ": " + data.devs[sel.i].title; }
