@@ -174,7 +174,9 @@ class Comparison:
                        f"<td>{html.escape(d.title)} ({', '.join(d.findings)})</td></tr>" for d in self.deviations)
         head = "".join(f"<p><b>{html.escape(p.declared.process)}</b>: fitness {p.fitness:.2f} "
                        f"({p.fitness_method}), conforming {p.conforming_cases:.0%}</p>" for p in self.parts)
-        picture = self.maps[0].svg() if self.maps else ""
+        from miner.reporting.explorer import comparison_html  # interactive maps, static without scripts
+
+        picture = comparison_html(self)
         return (f"{head}<table><tr><th>deviation</th><th>cases</th><th>share</th><th>title (findings)</th></tr>"
                 f"{rows}</table>{picture}")
 

@@ -11,7 +11,7 @@ renders it with bpmn.io to look at).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +52,15 @@ class Discovery:
     initial_marking: Any
     final_marking: Any
     paths: tuple[Path, ...] = ()
+    coded: CodedLog | None = field(default=None, repr=False)  # for the explorer's case lists
 
     def _repr_svg_(self) -> str:
         return self.frequency._repr_svg_()
+
+    def _repr_html_(self) -> str:  # the interactive map (miner.reporting.explorer), a static one without scripts
+        from miner.reporting.explorer import discovery_html
+
+        return discovery_html(self)
 
     def __repr__(self) -> str:
         dfg = self.simplified.dfg
@@ -119,7 +125,7 @@ def discover(source: str | Path | pd.DataFrame | PreparedLog, output: str | Path
         pm4py.write_bpmn(bpmn, str(bpmn_path), auto_layout=False)
         pm4py.write_pnml(net, im, fm, str(pnml_path))
         written = freq.paths + perf.paths + (bpmn_path, pnml_path)
-    return Discovery(freq, perf, simplified, bpmn, net, im, fm, written)
+    return Discovery(freq, perf, simplified, bpmn, net, im, fm, written, coded)
 
 
 def _name_events(bpmn: Any, lang: Lang) -> None:

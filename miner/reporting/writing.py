@@ -130,6 +130,10 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
                         pseudonymize, pseudonymize_clients, source)
     stage("writing report.html, report.docx and the tables")
     written += _write_outputs(document, out)
+    stage("the interactive map")
+    from miner.reporting.explorer import add_explorer  # the interactive map (CONTRACTS §10)
+
+    add_explorer(out / "report.html", prepared.coded, comparison, lang)
     if comparison is not None:  # the ТЗ chapter and its requirements (CONTRACTS.md §8)
         stage("the spec chapter (spec.docx, requirements.json)")
         written += _write_spec(comparison, prepared.frame, out, prepared.ingest)
