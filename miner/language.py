@@ -269,6 +269,8 @@ _REASONS = {
     "unreadable date in the record": "дата записи не читается", "broken journal record": "повреждённая запись журнала",
     "unreadable amount": "сумма не читается", "unreadable number": "число не читается",
     "before the period": "раньше периода", "after the period": "позже периода",
+    "outside the period chosen with --from/--to": "вне периода, выбранного --from/--to",
+    "event kind not chosen with --events": "вид события не выбран в --events",
     "data change without an object reference": "изменение данных без ссылки на объект",
     "payment without a readable date": "платёж без читаемой даты", "wrong number of fields": "неверное число полей",
     "no date in the presentation": "в представлении документа нет даты", "no document number": "нет номера документа",

@@ -82,7 +82,7 @@ def test_every_reader_kind_and_reject_reason_has_a_russian_name() -> None:
 
     assert all(re.search("[а-яё]", source_kind(k), re.I) for k in KINDS)
     # the reasons the readers give, as written in their calls (ingest.json keys)
-    said = (r'(?:reject|exclude)\((?:[^"()]*, )?"([a-z][^"{]+)"', r'_count\(problems, [^"]*"([a-z][^"]+)"',
+    said = (r'(?:reject|exclude)\((?:[^"()]*, )?"([a-z][^"{]+)"', r'_count\(problems, [^"\n]*"([a-z][^"]+)"', r'REASON = "([a-z][^"]+)"',
             r'\("((?:empty|unreadable) [^"]+)"', r'reason = \("([a-z][^"]+)"')
     reasons = {"duplicate event"}  # CONTRACTS: duplicated events from sources
     for path in list((ROOT / "connectors").rglob("*.py")) + list((ROOT / "miner" / "ingestion").rglob("*.py")):

@@ -95,11 +95,14 @@ def test_files_written(private) -> None:
 def test_html_is_self_contained(private) -> None:
     text = (private[1] / "report.html").read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text)
-    assert not re.search(r"<(script|link|img|iframe)\b", text)
+    assert not re.search(r"<(link|img|iframe)\b|<script\b[^>]*\bsrc\s*=", text)  # inline scripts only (the explorer)
     assert "url(http" not in text and "@import" not in text
     scope_maps = len(list(private[1].glob("scope_*.svg")))
     assert scope_maps >= 1
-    assert text.count("<svg") == 10 + scope_maps  # 4 maps + 6 charts + a scope map per department, inline
+    explorers = text.count('class="mx-map"')  # the interactive map of section 2 and of each overlay map
+    assert explorers == 2
+    # 4 maps + 6 charts + a scope map per department + an explorer's current level, all inline
+    assert text.count("<svg") == 10 + scope_maps + explorers
     assert '<h1 id="sec-1">1. Данные</h1>' in text
     ids = re.findall(r'\bid="([^"]+)"', text)
     assert len(ids) == len(set(ids)), "inline SVGs must not share ids"
@@ -117,7 +120,7 @@ def test_docx_has_headings_toc_images_and_a4(private) -> None:
         assert (section.page_width > section.page_height) == (section.orientation == 1)
     xml = zipfile.ZipFile(private[1] / "report.docx").read("word/document.xml").decode("utf-8")
     assert 'TOC \\o "1-2"' in xml
-    assert "«Согласован заказ» — обязательный этап перед «Выставлен счет»" in xml
+    assert "«Согласован заказ»\u00a0— обязательный этап перед «Выставлен счет»" in xml  # no break before the dash
 
 
 def test_no_employee_or_client_name_in_any_file(private, ingested) -> None:

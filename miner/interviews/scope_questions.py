@@ -47,7 +47,7 @@ def scope_questions(facts: Facts, log: Any, declared: Any, lang: Lang) -> list[P
     """Return the verdict and boundary questions, each with the units (departments) it is for."""
     from miner.scoping.analysis import scope
 
-    if hasattr(declared, "parts"):  # a Comparison: the descriptions it was made of
+    if hasattr(declared, "findings") and hasattr(declared, "parts"):  # a Comparison: the descriptions it was made of
         declared = [p.declared for p in declared.parts]
     try:
         result = scope(log, declared=declared, samples=50)
