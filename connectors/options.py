@@ -108,7 +108,7 @@ class ReadOptions:
         for name in keywords:
             if name not in known:
                 raise UnknownOptionError(_unknown(name, known))
-        given = {k: _column_value(v) if k in MAPPING_FIELDS else v for k, v in keywords.items()}
+        given: dict[str, Any] = {k: _column_value(v) if k in MAPPING_FIELDS else v for k, v in keywords.items()}
         return replace(options or cls(), **given)
 
     def given(self) -> dict[str, Any]:
@@ -137,7 +137,8 @@ class ReadOptions:
                 continue
             for path in paths:
                 column = _lookup(value, path)
-                out[path] = replace(out[path], **{name: column})
+                changed: dict[str, Any] = {name: column}
+                out[path] = replace(out[path], **changed)
             unknown = [k for k in value if k != "*" and not any(_names_file(k, p) for p in paths)]
             if unknown:
                 listed = ", ".join(p.name for p in paths)

@@ -93,10 +93,8 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
     quality = [item for r in reads if r.carried is not None for item in r.carried.data_quality]
     quality += [item for r in reads for item in r.info.details.pop("data_quality", [])]
     notes += [n for r in reads if r.carried is not None for n in r.carried.warnings if n not in notes]
-    same = identical_rows(reads)
     if len(reads) > 1:
         drop_duplicates(reads)
-    quality += [same] if same else []
     problems = RowProblems()
     for r in reads:
         problems.merge(r.problems)
@@ -112,6 +110,8 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
     del frame
     with ticking("sorting events", enabled=progress):
         canonical = E.finalize_owned(holder)
+    same = identical_rows(canonical)
+    quality += [same] if same else []
     report = IngestReport.build(sources_read, problems, events=len(canonical), data_quality=_merged(quality),
                                 warnings=notes)
     out_path = None
