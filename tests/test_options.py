@@ -125,3 +125,11 @@ def test_per_file_columns_resolve_to_each_file():
 def test_a_column_name_with_an_equals_sign_stays_a_column_name():
     assert ReadOptions.build(case="Вид=Номер").case == "Вид=Номер"
     assert set(MAPPING_FIELDS) <= set(ReadOptions.names())
+
+
+def test_journal_filters_go_to_the_journal_reader_under_their_names():
+    options = ReadOptions.build(date_from="01.01.2024", date_to="31.01.2024", events="_$Data$_.Post")
+    assert options.for_kind("onec-journal") == {"date_from": "01.01.2024", "date_to": "31.01.2024",
+                                                "events": "_$Data$_.Post"}
+    assert options.for_kind("csv") == {}
+    assert ReadOptions.build(tz="Asia/Omsk").for_kind("onec-journal") == {"tz": "Asia/Omsk"}  # unset: not passed

@@ -39,9 +39,11 @@ class IngestResult:
         return f"IngestResult({files}: {self.report.summary()})"
 
     def _repr_html_(self) -> str:
-        rows = "".join(f"<tr><td>{r.reason}</td><td>{r.count}</td></tr>" for r in self.report.reasons)
+        import html
+
+        rows = "".join(f"<tr><td>{html.escape(r.reason)}</td><td>{r.count}</td></tr>" for r in self.report.reasons)
         table = f"<table><tr><th>reason</th><th>rows</th></tr>{rows}</table>" if rows else ""
-        return f"<p><b>{self.report.summary()}</b></p>{table}{self.log.head(10).to_html()}"
+        return f"<p><b>{html.escape(self.report.summary())}</b></p>{table}{self.log.head(10).to_html()}"
 
 
 def _as_list(sources: PathLike | Sequence[PathLike]) -> list[Path]:
