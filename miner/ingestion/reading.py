@@ -77,13 +77,12 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
         True
     """
     from connectors.options import ReadOptions
-    from miner.ingestion.duplicates import drop_duplicates, identical_rows
-    from miner.ingestion.quality import fill_case_client, onec_placeholders
-    from miner.ingestion.sources import check_sources, expand, infos, read_sources
+    from miner.ingestion.sources import expand, read_sources
 
     opts = ReadOptions.build(options, **keywords)
     paths = _as_list(sources)
-    check_sources(paths)
+    if not paths:
+        raise InputError("no sources given")
     notes: list[str] = []
     reads = read_sources(expand(paths, opts.kind), opts, progress, notes)
     reads = _join_journal(reads)
@@ -92,6 +91,21 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
             r.frame[E.SYSTEM] = opts.system
     else:
         _name_1c_exports(reads)
+    canonical, report = _one_log(reads, notes, progress)
+    out_path = None
+    if output is not None:
+        with ticking(f"writing {Path(output).name}", enabled=progress):
+            out_path = E.write_log(canonical, output)
+        report.write(str(out_path) + ".ingest.json")
+    return IngestResult(canonical, report, out_path)
+
+
+def _one_log(reads: list[SourceRead], notes: list[str], progress: bool) -> tuple[pd.DataFrame, IngestReport]:
+    """Drop copies across sources, concatenate, check, sort; the report accounts for every row."""
+    from miner.ingestion.duplicates import drop_duplicates, identical_rows
+    from miner.ingestion.quality import fill_case_client, onec_placeholders
+    from miner.ingestion.sources import infos
+
     quality = [item for r in reads if r.carried is not None for item in r.carried.data_quality]
     quality += [item for r in reads for item in r.info.details.pop("data_quality", [])]
     notes += [n for r in reads if r.carried is not None for n in r.carried.warnings if n not in notes]
@@ -116,12 +130,7 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
     quality += [same] if same else []
     report = IngestReport.build(sources_read, problems, events=len(canonical), data_quality=_merged(quality),
                                 warnings=notes)
-    out_path = None
-    if output is not None:
-        with ticking(f"writing {Path(output).name}", enabled=progress):
-            out_path = E.write_log(canonical, output)
-        report.write(str(out_path) + ".ingest.json")
-    return IngestResult(canonical, report, out_path)
+    return canonical, report
 
 
 def _merged(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
