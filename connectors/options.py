@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from miner.errors import ColumnError, UnknownOptionError
+from miner.errors import ColumnError, InputError, UnknownOptionError
 
 # Source kinds, in the order the CLI lists them (the readers are in connectors.registry.KINDS).
 SOURCE_KINDS = ("csv", "excel", "xes", "parquet", "onec-journal", "onec-documents", "bank")
@@ -86,6 +86,17 @@ class ReadOptions:
     keep_unlinked: bool | None = _opt(DOCS, "1C document lists: keep documents linked to no order (advance "
                                             "payments, ...) as cases of their own instead of excluding them.",
                                       is_flag=True)
+
+    def __post_init__(self) -> None:
+        """Check the values whose type or choices are fixed (the CLI checks them too, Python callers not)."""
+        if self.header_row is not None and (isinstance(self.header_row, bool) or not isinstance(self.header_row, int)
+                                            or self.header_row < 1):
+            raise InputError(f"header_row must be a row number from 1 (as the spreadsheet shows it), "
+                             f"not {self.header_row!r}")
+        for name in ("kind", "case_notion"):
+            value, choices = getattr(self, name), _field(name).metadata["cli"]["choice"]
+            if value is not None and value not in choices:
+                raise InputError(f"{name}={value!r} is not one of: {', '.join(choices)}")
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

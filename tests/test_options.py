@@ -133,3 +133,10 @@ def test_journal_filters_go_to_the_journal_reader_under_their_names():
                                                 "events": "_$Data$_.Post"}
     assert options.for_kind("csv") == {}
     assert ReadOptions.build(tz="Asia/Omsk").for_kind("onec-journal") == {"tz": "Asia/Omsk"}  # unset: not passed
+
+
+def test_values_are_checked_for_python_callers_too():
+    with pytest.raises(MinerError, match="header_row must be a row number from 1"):
+        miner.ingest(ORDERS, header_row="3")
+    with pytest.raises(MinerError, match="kind='xlsx' is not one of: csv, excel"):
+        miner.ingest(ORDERS, kind="xlsx")
