@@ -60,6 +60,8 @@ class ReadOptions:
     department: Column = _column("the department")
     client: Column = _column("the client or counterparty (case:client)")
     entered: Column = _column("when the record was entered into the system (time:entered)")
+    mapping: str | None = _opt(TABLES, "A YAML file of column names per source, e.g. 'shop_b.csv: {case: Код}'; "
+                                       "the column options given beside it win.")
     encoding: str | None = _opt(("csv", "onec-documents", "bank"), "File encoding (utf-8, cp1251, ...); detected when omitted.")
     sep: str | None = _opt(("csv", "onec-documents"), "CSV separator (';', ',', 'tab'); detected when omitted.")
     date_format: str | None = _opt(TABLES, "strptime format of dates, e.g. '%d.%m.%Y %H:%M:%S'.")
@@ -141,9 +143,10 @@ class ReadOptions:
         Raises:
             ColumnError: a mapping names a file that is not among ``paths``.
         """
-        out = {p: self for p in paths}
+        base = self if self.mapping is None else _with_file(self, paths)
+        out = {p: replace(base, mapping=None) for p in paths}
         for name in MAPPING_FIELDS:
-            value = getattr(self, name)
+            value = getattr(base, name)
             if not isinstance(value, Mapping):
                 continue
             for path in paths:
@@ -161,6 +164,38 @@ class ReadOptions:
     def flag(name: str) -> str:
         """The command-line spelling of option ``name`` (``date_format`` → ``--date-format``)."""
         return _field(name).metadata["cli"].get("flag") or "--" + name.replace("_", "-")
+
+
+def _with_file(options: ReadOptions, paths: Sequence[Path]) -> ReadOptions:
+    """Merge the mapping file into the column options (a column option given directly wins).
+
+    Raises:
+        InputError: the file cannot be read, is not YAML of ``file: {field: column}``, or names an
+            unknown field.
+    """
+    import yaml
+
+    path = Path(str(options.mapping))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path.name}: cannot read the mapping file ({exc}).") from exc
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise InputError(f"{path.name}: a mapping file lists sources, each with its columns, e.g. "
+                         "'orders.csv: {case: Номер, activity: Событие}'.")
+    per_field: dict[str, dict[str, str]] = {}
+    for file, columns in data.items():
+        for name, column in columns.items():
+            if name not in MAPPING_FIELDS:
+                raise InputError(f"{path.name}, {file}: unknown field '{name}'; use {', '.join(MAPPING_FIELDS)}.")
+            per_field.setdefault(name, {})[str(file)] = str(column)
+    changed: dict[str, Any] = {}
+    for name, by_file in per_field.items():
+        given = getattr(options, name)
+        if isinstance(given, str):
+            continue
+        changed[name] = {**by_file, **(dict(given) if isinstance(given, Mapping) else {})}
+    return replace(options, **changed)
 
 
 def _field(name: str) -> Any:

@@ -140,3 +140,15 @@ def test_values_are_checked_for_python_callers_too():
         miner.ingest(ORDERS, header_row="3")
     with pytest.raises(MinerError, match="kind='xlsx' is not one of: csv, excel"):
         miner.ingest(ORDERS, kind="xlsx")
+
+
+def test_a_mapping_file_names_the_columns_of_each_source(tmp_path):
+    mapping = tmp_path / "columns.yaml"
+    mapping.write_text("shop_a.csv: {case: Номер}\nshop_b.csv: {case: Код}\n", encoding="utf-8")
+    result = miner.ingest([INPUTS / "shop_a.csv", INPUTS / "shop_b.csv"], mapping=str(mapping))
+    assert [s.columns["case"] for s in result.report.sources] == ["Номер", "Код"]
+    assert len(result.log) == 16
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("shop_a.csv: {cases: Номер}\n", encoding="utf-8")
+    with pytest.raises(MinerError, match="unknown field 'cases'"):
+        miner.ingest([INPUTS / "shop_a.csv"], mapping=str(bad))
