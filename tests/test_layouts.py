@@ -34,7 +34,7 @@ def test_a_group_header_row_in_a_csv_too(tmp_path):
     rows = fixtures.order_events(2)
     path = fixtures.write_csv(tmp_path / "g.csv", rows)
     text = path.read_bytes().decode("cp1251")
-    path.write_bytes(("Заказ;;Выполнение;;\r\n" + text).encode("cp1251"))
+    path.write_bytes(("Заказ;;Выполнение;Кто;Кому\r\n" + text).encode("cp1251"))
     result = accounted(miner.ingest(path))
     assert result.report.sources[0].details["header_row"] == 2 and len(result.log) == len(rows)
 
