@@ -70,9 +70,22 @@ def test_a_two_million_character_cell_is_read_in_one_piece(tmp_path):
     rows = fixtures.order_events(2)
     rows[1][4] = "x" * 2_000_000
     path = fixtures.write_csv(tmp_path / "big.csv", rows, encoding="utf-8")
+    cli_run = CliRunner().invoke(cli, ["ingest", str(path), "-o", str(tmp_path / "big.parquet")])
+    assert cli_run.exit_code == 0 and "Traceback" not in cli_run.output, cli_run.output
     result = accounted(miner.ingest(path))
     assert len(result.log) == len(rows)
     assert result.log["case:client"].str.len().max() == 2_000_000
+
+
+def test_a_broken_quote_before_a_huge_cell_is_refused_in_one_line(tmp_path):
+    rows = fixtures.order_events(2)
+    path = fixtures.write_csv(tmp_path / "broken.csv", rows, encoding="utf-8")
+    path.write_bytes(path.read_bytes() + b'\xd0\x97-9;"' + b"y" * 2_000_000 + b"\r\n")
+    result = CliRunner().invoke(cli, ["ingest", str(path), "-o", str(tmp_path / "b.parquet")])
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output
+    if result.exit_code == 1:
+        assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_a_workbook_with_a_sheet_per_month_is_read_whole():
