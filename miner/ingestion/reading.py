@@ -130,7 +130,26 @@ def _one_log(reads: list[SourceRead], notes: list[str], progress: bool) -> tuple
     quality += [same] if same else []
     report = IngestReport.build(sources_read, problems, events=len(canonical), data_quality=_merged(quality),
                                 warnings=notes)
+    for item in report.data_quality:
+        log.info("%s", _quality_line(item))
     return canonical, report
+
+
+def _quality_line(item: dict[str, Any]) -> str:
+    """One stderr line for a data-quality item of the ingest report."""
+    n, kind = item["count"], item["kind"]
+    if kind == "unlinked_documents":
+        kept = "kept as cases of their own" if item.get("kept") else "left out of the cases (--keep-unlinked keeps them)"
+        total = item.get("amount")
+        amount = ", amount " + f"{total:,.2f}".replace(",", "\u00a0") if total is not None else ""
+        return f"data quality: {n} document(s) linked to no order{amount}: {kept}"
+    if kind == "identical_rows":
+        return f"data quality: {n} events repeat exactly within one source (kept): {item.get('files')}"
+    if kind == "empty_placeholder":
+        return f"data quality: {n} 1C empty references («<Не указан>», «<Пусто>») read as missing values"
+    if kind == "broken_reference":
+        return f"data quality: {n} references to deleted 1C objects («<Объект не найден>»), kept as text"
+    return f"data quality: {kind}: {n}"
 
 
 def _merged(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
