@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from miner.errors import ColumnError, UnknownOptionError
+from miner.errors import ColumnError, InputError, UnknownOptionError
 
 # Source kinds, in the order the CLI lists them (the readers are in connectors.registry.KINDS).
 SOURCE_KINDS = ("csv", "excel", "xes", "parquet", "onec-journal", "onec-documents", "bank")
@@ -60,6 +60,8 @@ class ReadOptions:
     department: Column = _column("the department")
     client: Column = _column("the client or counterparty (case:client)")
     entered: Column = _column("when the record was entered into the system (time:entered)")
+    mapping: str | None = _opt(TABLES, "A YAML file of column names per source, e.g. 'shop_b.csv: {case: Код}'; "
+                                       "the column options given beside it win.")
     encoding: str | None = _opt(("csv", "onec-documents", "bank"), "File encoding (utf-8, cp1251, ...); detected when omitted.")
     sep: str | None = _opt(("csv", "onec-documents"), "CSV separator (';', ',', 'tab'); detected when omitted.")
     date_format: str | None = _opt(TABLES, "strptime format of dates, e.g. '%d.%m.%Y %H:%M:%S'.")
@@ -91,6 +93,17 @@ class ReadOptions:
                                             "payments, ...) as cases of their own instead of excluding them.",
                                       is_flag=True)
 
+    def __post_init__(self) -> None:
+        """Check the values whose type or choices are fixed (the CLI checks them too, Python callers not)."""
+        if self.header_row is not None and (isinstance(self.header_row, bool) or not isinstance(self.header_row, int)
+                                            or self.header_row < 1):
+            raise InputError(f"header_row must be a row number from 1 (as the spreadsheet shows it), "
+                             f"not {self.header_row!r}")
+        for name in ("kind", "case_notion"):
+            value, choices = getattr(self, name), _field(name).metadata["cli"]["choice"]
+            if value is not None and value not in choices:
+                raise InputError(f"{name}={value!r} is not one of: {', '.join(choices)}")
+
     @classmethod
     def names(cls) -> tuple[str, ...]:
         """Every option name, in the order the CLI shows them."""
@@ -112,7 +125,7 @@ class ReadOptions:
         for name in keywords:
             if name not in known:
                 raise UnknownOptionError(_unknown(name, known))
-        given = {k: _column_value(v) if k in MAPPING_FIELDS else v for k, v in keywords.items()}
+        given: dict[str, Any] = {k: _column_value(v) if k in MAPPING_FIELDS else v for k, v in keywords.items()}
         return replace(options or cls(), **given)
 
     def given(self) -> dict[str, Any]:
@@ -134,14 +147,16 @@ class ReadOptions:
         Raises:
             ColumnError: a mapping names a file that is not among ``paths``.
         """
-        out = {p: self for p in paths}
+        base = self if self.mapping is None else _with_file(self, paths)
+        out = {p: replace(base, mapping=None) for p in paths}
         for name in MAPPING_FIELDS:
-            value = getattr(self, name)
+            value = getattr(base, name)
             if not isinstance(value, Mapping):
                 continue
             for path in paths:
                 column = _lookup(value, path)
-                out[path] = replace(out[path], **{name: column})
+                changed: dict[str, Any] = {name: column}
+                out[path] = replace(out[path], **changed)
             unknown = [k for k in value if k != "*" and not any(_names_file(k, p) for p in paths)]
             if unknown:
                 listed = ", ".join(p.name for p in paths)
@@ -153,6 +168,38 @@ class ReadOptions:
     def flag(name: str) -> str:
         """The command-line spelling of option ``name`` (``date_format`` → ``--date-format``)."""
         return _field(name).metadata["cli"].get("flag") or "--" + name.replace("_", "-")
+
+
+def _with_file(options: ReadOptions, paths: Sequence[Path]) -> ReadOptions:
+    """Merge the mapping file into the column options (a column option given directly wins).
+
+    Raises:
+        InputError: the file cannot be read, is not YAML of ``file: {field: column}``, or names an
+            unknown field.
+    """
+    import yaml
+
+    path = Path(str(options.mapping))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path.name}: cannot read the mapping file ({exc}).") from exc
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise InputError(f"{path.name}: a mapping file lists sources, each with its columns, e.g. "
+                         "'orders.csv: {case: Номер, activity: Событие}'.")
+    per_field: dict[str, dict[str, str]] = {}
+    for file, columns in data.items():
+        for name, column in columns.items():
+            if name not in MAPPING_FIELDS:
+                raise InputError(f"{path.name}, {file}: unknown field '{name}'; use {', '.join(MAPPING_FIELDS)}.")
+            per_field.setdefault(name, {})[str(file)] = str(column)
+    changed: dict[str, Any] = {}
+    for name, by_file in per_field.items():
+        given = getattr(options, name)
+        if isinstance(given, str):
+            continue
+        changed[name] = {**by_file, **(dict(given) if isinstance(given, Mapping) else {})}
+    return replace(options, **changed)
 
 
 def _field(name: str) -> Any:

@@ -55,6 +55,9 @@ def _probe(module: str, func: str, path: Path) -> bool:
 def detect_kind(path: str | Path) -> str:
     """Return the connector kind for ``path`` from its content (the extension only breaks ties).
 
+    A folder is ``"onec-journal"`` when it holds a registration journal, else ``"folder"``: a
+    folder of exports (1C lists, monthly CSVs) whose files :func:`folder_files` lists.
+
     Raises:
         InputError: the file is missing or unreadable.
         FormatError: the content matches no supported kind.

@@ -18,7 +18,6 @@ import click
 from miner.errors import MinerError
 
 
-
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn a MinerError into ``Error: ...`` and exit 1 (``--debug`` shows the trace)."""
 

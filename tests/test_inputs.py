@@ -113,6 +113,16 @@ def test_a_report_folder_gets_the_carried_report(tabular, tmp_path):
         miner.ingest(tabular / "warehouse.xlsx").report.rejected
 
 
+def test_an_ingested_log_read_again_with_its_source_counts_each_event_once(tabular, tmp_path):
+    out = tmp_path / "sales.parquet"
+    first = miner.ingest(tabular / "orders_cp1251.csv", output=out).report
+    both = miner.ingest([out, tabular / "orders_cp1251.csv"])
+    report = accounted(both.report)
+    assert len(both.log) == first.events
+    assert report.rows_read == 2 * first.rows_read and report.rejected == 2 * first.rejected
+    assert reason(report, "duplicate event").count == first.events
+
+
 def test_client_and_entry_time_columns_are_guessed():
     result = miner.ingest(INPUTS / "entered.csv")
     log = result.log

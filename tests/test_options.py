@@ -125,3 +125,30 @@ def test_per_file_columns_resolve_to_each_file():
 def test_a_column_name_with_an_equals_sign_stays_a_column_name():
     assert ReadOptions.build(case="Вид=Номер").case == "Вид=Номер"
     assert set(MAPPING_FIELDS) <= set(ReadOptions.names())
+
+
+def test_journal_filters_go_to_the_journal_reader_under_their_names():
+    options = ReadOptions.build(date_from="01.01.2024", date_to="31.01.2024", events="_$Data$_.Post")
+    assert options.for_kind("onec-journal") == {"date_from": "01.01.2024", "date_to": "31.01.2024",
+                                                "events": "_$Data$_.Post"}
+    assert options.for_kind("csv") == {}
+    assert ReadOptions.build(tz="Asia/Omsk").for_kind("onec-journal") == {"tz": "Asia/Omsk"}  # unset: not passed
+
+
+def test_values_are_checked_for_python_callers_too():
+    with pytest.raises(MinerError, match="header_row must be a row number from 1"):
+        miner.ingest(ORDERS, header_row="3")
+    with pytest.raises(MinerError, match="kind='xlsx' is not one of: csv, excel"):
+        miner.ingest(ORDERS, kind="xlsx")
+
+
+def test_a_mapping_file_names_the_columns_of_each_source(tmp_path):
+    mapping = tmp_path / "columns.yaml"
+    mapping.write_text("shop_a.csv: {case: Номер}\nshop_b.csv: {case: Код}\n", encoding="utf-8")
+    result = miner.ingest([INPUTS / "shop_a.csv", INPUTS / "shop_b.csv"], mapping=str(mapping))
+    assert [s.columns["case"] for s in result.report.sources] == ["Номер", "Код"]
+    assert len(result.log) == 16
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("shop_a.csv: {cases: Номер}\n", encoding="utf-8")
+    with pytest.raises(MinerError, match="unknown field 'cases'"):
+        miner.ingest([INPUTS / "shop_a.csv"], mapping=str(bad))

@@ -15,6 +15,7 @@ Example:
 """
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,7 @@ def looks_like_onec_documents(path: str | Path) -> bool:
     """
     try:
         return sniff_doc_table(Path(path))
-    except (InputError, OSError, ValueError):
+    except (InputError, OSError, ValueError, csv.Error):
         return False
 
 

@@ -25,7 +25,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "activity": ("concept:name", "activity", "событие", "операция", "действие", "этап", "статус", "шаг", "стадия",
                  "решение", "event", "task", "step", "status", "stage", "stages", "events", "activities", "action"),
     "timestamp": ("time:timestamp", "timestamp", "дата и время", "дата/время", "дата", "время", "период",
-                  "complete timestamp", "end time", "date", "time", "datetime", "dt", "start time"),
+                  "complete timestamp", "end time", "date", "time", "datetime", "dt", "start time", "когда"),
     "resource": ("org:resource", "resource", "ответственный", "исполнитель", "автор", "менеджер", "пользователь",
                  "сотрудник", "кладовщик", "оператор", "рекрутер", "согласовал", "согласующий", "кто", "инженер",
                  "специалист", "дизайнер", "юрист", "бухгалтер", "user", "users", "employee", "owner", "agent",
@@ -121,7 +121,7 @@ def _own(header: str, field: str) -> bool:
 
 
 def _header_hint(header_row: int | None) -> str:
-    if header_row is None or header_row <= 1:  # names in the first row: no other row to suggest
+    if header_row is None:
         return ""
     return (f" The column names were read from row {header_row}; if they are in another row, pass "
             "--header-row N (the row number as the spreadsheet shows it).")

@@ -10,6 +10,9 @@ from typing import BinaryIO
 from miner.errors import EncodingError, InputError
 
 SAMPLE_BYTES = 1 << 20
+# The csv module refuses fields over 128 KiB with an error; exports can hold a pasted document in a
+# cell (2·10^6 characters), which pyarrow reads whole, so the sniffing here must not stop at it.
+csv.field_size_limit(1 << 30)
 SEPARATORS = (";", "\t", ",", "|")
 _SEP_NAMES = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}
 
@@ -85,7 +88,10 @@ def detect_separator(text: str, sep: str | None = None) -> str:
         return ";"
     best, best_score = ";", -1.0
     for cand in SEPARATORS:
-        counts = [len(row) for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=cand)]
+        try:
+            counts = [len(row) for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=cand)]
+        except csv.Error:  # an unbalanced quote in the sample: this separator tells nothing
+            continue
         if not counts or max(counts) < 2:
             continue
         width = max(set(counts), key=counts.count)  # the most common field count

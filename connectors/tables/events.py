@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from connectors.tables.columns import guess_columns, normalize
-from connectors.tables.layout import RawTable
+from connectors.tables.layout import _DATA_LIKE, RawTable
 from connectors.tables.values import MixedDateFormats, arrow_text, parse_datetimes, parse_numbers, trim
 from miner import eventlog as E
 from miner.errors import ValueProblemError
@@ -68,7 +68,8 @@ def table_to_events(table: RawTable, *, kind: str, system: str, case: str | None
     frame = table.frame
     given = {"case": case, "activity": activity, "timestamp": timestamp, "resource": resource, "role": role,
              "department": department, "client": client, "entered": entered}
-    mapping = guess_columns(list(frame.columns), given, label=table.label, header_row=table.header_row)
+    mapping = guess_columns(list(frame.columns), given, label=table.label,
+                            header_row=table.header_row if _header_in_doubt(table) else None)
     problems = RowProblems()
     if table.bad_rows:
         bad_values = pd.Series([t[:80] for _, t in table.bad_rows])
@@ -80,9 +81,11 @@ def table_to_events(table: RawTable, *, kind: str, system: str, case: str | None
     # pyarrow's kernels release the GIL: dates and attribute columns run beside the text columns.
     with ThreadPoolExecutor(max_workers=2) as pool:
         dates = pool.submit(parse_datetimes, stamps, date_format)
-        attributes = {c: pool.submit(_attribute, frame[c]) for c in frame.columns if c not in used}
+        copied = {mapping[f]: f for f in ("client",) if f in mapping}  # read once, kept twice
+        attributes = {c: pool.submit(_attribute, frame[c]) for c in frame.columns if c not in used and c not in copied}
         texts = {f: text_column(frame[col]) for f, col in mapping.items() if f not in ("timestamp", "entered")}
         attributes = {c: f.result() for c, f in attributes.items()}
+        attributes.update({c: texts[f] for c, f in copied.items()})
     try:
         parsed = dates.result()
     except MixedDateFormats as exc:
@@ -196,6 +199,16 @@ def _suggest(better: list[tuple[str, int]], field: str) -> str:
         return f" Check the column, or pass --{field} COLUMN."
     listed = ", ".join(f'"{c}" ({n} values)' for c, n in better)
     return f" Columns that look better: {listed}; pass --{field} \"{better[0][0]}\" to use one."
+
+
+def _header_in_doubt(table: RawTable) -> bool:
+    """Rows above the header, or a first data row of labels only: the names may be in another row."""
+    if table.header_row > 1:
+        return True
+    if not len(table.frame):
+        return False
+    first = [v for v in table.frame.iloc[0].tolist() if v is not None and str(v).strip()]
+    return len(first) >= 2 and all(isinstance(v, str) and not _DATA_LIKE.match(v.strip()) for v in first)
 
 
 def _service_rows(frame: pd.DataFrame, suspect: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -100,7 +100,7 @@ def read_excel(path: str | Path, *, sheet: str | int | None = None, header_row: 
     if sheet is not None and str(sheet).casefold() != "all":
         return table_to_events(read_excel_table(path, sheet=sheet, header_row=header_row), kind="excel",
                                system="Excel", **mapping)
-    names = worksheet_names(path) or [None]
+    names: list[str | None] = list(worksheet_names(path)) or [None]
     read, left_out = _read_sheets(path, names, header_row, mapping, every=sheet is not None)
     if left_out:
         read.info.details["sheets_left_out"] = [{"sheet": n, "why": why} for n, why in left_out.items()]

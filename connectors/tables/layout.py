@@ -121,7 +121,6 @@ def given_header(rows: list[list[Any]], header_row: int, label: str) -> int:
 
 def _head(text: str, delimiter: str, label: str) -> list[list[str]]:
     """The first records of a text table; a huge cell is read, not refused by the csv module's field limit."""
-    csv.field_size_limit(1 << 30)
     try:
         return list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), HEADER_SCAN_ROWS))
     except csv.Error as exc:
@@ -215,7 +214,6 @@ def _all_text(path: Path, enc: str, delimiter: str, skip: int) -> dict[str, obje
 
     with open_bytes(path) as fh:
         lines = fh.read(1 << 16).decode(enc, errors="replace").splitlines()
-    csv.field_size_limit(1 << 30)
     header = next(csv.reader([lines[skip]], delimiter=delimiter)) if len(lines) > skip else []
     return {name: pa.string() for name in header}
 

@@ -70,7 +70,7 @@ def _count(found: dict[str, dict[str, Any]], kind: str, frame: pd.DataFrame, col
     item["count"] += len(index)
     item["columns"][column] = item["columns"].get(column, 0) + len(index)
     for i in index[: MAX_EXAMPLES - len(item["examples"])]:
-        example = {"column": column, "value": str(frame.at[i, column])}
+        example: dict[str, Any] = {"column": column, "value": str(frame.at[i, column])}
         if E.FILE in frame.columns:
             example = {"file": str(frame.at[i, E.FILE]), "row": int(frame.at[i, E.ROW]) if E.ROW in frame.columns
                        else None, **example}

@@ -39,9 +39,11 @@ class IngestResult:
         return f"IngestResult({files}: {self.report.summary()})"
 
     def _repr_html_(self) -> str:
-        rows = "".join(f"<tr><td>{r.reason}</td><td>{r.count}</td></tr>" for r in self.report.reasons)
+        import html
+
+        rows = "".join(f"<tr><td>{html.escape(r.reason)}</td><td>{r.count}</td></tr>" for r in self.report.reasons)
         table = f"<table><tr><th>reason</th><th>rows</th></tr>{rows}</table>" if rows else ""
-        return f"<p><b>{self.report.summary()}</b></p>{table}{self.log.head(10).to_html()}"
+        return f"<p><b>{html.escape(self.report.summary())}</b></p>{table}{self.log.head(10).to_html()}"
 
 
 def _as_list(sources: PathLike | Sequence[PathLike]) -> list[Path]:
@@ -75,13 +77,12 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
         True
     """
     from connectors.options import ReadOptions
-    from miner.ingestion.duplicates import drop_duplicates, identical_rows
-    from miner.ingestion.quality import fill_case_client, onec_placeholders
-    from miner.ingestion.sources import check_sources, expand, infos, read_sources
+    from miner.ingestion.sources import expand, read_sources
 
     opts = ReadOptions.build(options, **keywords)
     paths = _as_list(sources)
-    check_sources(paths)
+    if not paths:
+        raise InputError("no sources given")
     notes: list[str] = []
     kinds = expand(paths, opts.kind)
     from miner.ingestion.streaming import stream_if_big  # a big 1C journal: straight to parquet
@@ -97,13 +98,26 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
             r.frame[E.SYSTEM] = opts.system
     else:
         _name_1c_exports(reads)
+    canonical, report = _one_log(reads, notes, progress)
+    out_path = None
+    if output is not None:
+        with ticking(f"writing {Path(output).name}", enabled=progress):
+            out_path = E.write_log(canonical, output)
+        report.write(str(out_path) + ".ingest.json")
+    return IngestResult(canonical, report, out_path)
+
+
+def _one_log(reads: list[SourceRead], notes: list[str], progress: bool) -> tuple[pd.DataFrame, IngestReport]:
+    """Drop copies across sources, concatenate, check, sort; the report accounts for every row."""
+    from miner.ingestion.duplicates import drop_duplicates, identical_rows
+    from miner.ingestion.quality import fill_case_client, onec_placeholders
+    from miner.ingestion.sources import infos
+
     quality = [item for r in reads if r.carried is not None for item in r.carried.data_quality]
     quality += [item for r in reads for item in r.info.details.pop("data_quality", [])]
     notes += [n for r in reads if r.carried is not None for n in r.carried.warnings if n not in notes]
-    same = identical_rows(reads)
     if len(reads) > 1:
         drop_duplicates(reads)
-    quality += [same] if same else []
     problems = RowProblems()
     for r in reads:
         problems.merge(r.problems)
@@ -119,14 +133,30 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
     del frame
     with ticking("sorting events", enabled=progress):
         canonical = E.finalize_owned(holder)
+    same = identical_rows(canonical)
+    quality += [same] if same else []
     report = IngestReport.build(sources_read, problems, events=len(canonical), data_quality=_merged(quality),
                                 warnings=notes)
-    out_path = None
-    if output is not None:
-        with ticking(f"writing {Path(output).name}", enabled=progress):
-            out_path = E.write_log(canonical, output)
-        report.write(str(out_path) + ".ingest.json")
-    return IngestResult(canonical, report, out_path)
+    for item in report.data_quality:
+        log.info("%s", _quality_line(item))
+    return canonical, report
+
+
+def _quality_line(item: dict[str, Any]) -> str:
+    """One stderr line for a data-quality item of the ingest report."""
+    n, kind = item["count"], item["kind"]
+    if kind == "unlinked_documents":
+        kept = "kept as cases of their own" if item.get("kept") else "left out of the cases (--keep-unlinked keeps them)"
+        total = item.get("amount")
+        amount = ", amount " + f"{total:,.2f}".replace(",", "\u00a0") if total is not None else ""
+        return f"data quality: {n} document(s) linked to no order{amount}: {kept}"
+    if kind == "identical_rows":
+        return f"data quality: {n} events repeat exactly within one source (kept): {item.get('files')}"
+    if kind == "empty_placeholder":
+        return f"data quality: {n} 1C empty references («<Не указан>», «<Пусто>») read as missing values"
+    if kind == "broken_reference":
+        return f"data quality: {n} references to deleted 1C objects («<Объект не найден>»), kept as text"
+    return f"data quality: {kind}: {n}"
 
 
 def _merged(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -11,7 +11,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from miner.errors import InputError
 from miner.progress import ticking
 from miner.rejects import RowProblems, SourceInfo, SourceRead
 
@@ -39,7 +38,7 @@ def read_sources(kinds: dict[Path, str], options: Any, progress: bool, notes: li
     ``notes`` receives a line for each option that applied to no source, or that this version's
     reader of the kind does not take.
     """
-    from connectors.registry import MULTI_FILE_KINDS, reader_for
+    from connectors.registry import MULTI_FILE_KINDS
 
     per_file = options.per_file(list(kinds))
     for name in options.unused(set(kinds.values())):
@@ -51,25 +50,35 @@ def read_sources(kinds: dict[Path, str], options: Any, progress: bool, notes: li
         grouped.setdefault(k, []).append(path)
     reads: list[SourceRead] = []
     for k, group in grouped.items():
-        reader = reader_for(k)
-        params = inspect.signature(reader).parameters
         calls = [group] if k in MULTI_FILE_KINDS else [[p] for p in group]
         for files in calls:
-            keywords = per_file[files[0]].for_kind(k)
-            for name in [n for n in keywords if n not in params]:
-                _note(notes, f"{options.flag(name)}: the {k} reader of this version does not take it; ignored")
-                keywords.pop(name)
-            if "progress" in params:
-                keywords["progress"] = progress
-            label = ", ".join(f.name for f in files)
-            with ticking(f"{label}: reading", enabled=progress and "progress" not in params):
-                read = reader(files if k in MULTI_FILE_KINDS else files[0], **keywords)
-            for r in read if isinstance(read, list) else [read]:
-                reads.append(carry(r))
-                log.info("%s: %s; %s", r.info.file, r.info.kind, mapping_line(r.info))
-                for warning in r.info.details.get("warnings", []):
-                    _note(notes, warning)
+            reads += _read_files(k, files, per_file[files[0]], k in MULTI_FILE_KINDS, progress, notes)
     return reads
+
+
+def _read_files(kind: str, files: list[Path], options: Any, together: bool, progress: bool,
+                notes: list[str]) -> list[SourceRead]:
+    """Call the reader of ``kind`` with the options that apply to it; say which it does not take."""
+    from connectors.registry import reader_for
+
+    reader = reader_for(kind)
+    params = inspect.signature(reader).parameters
+    keywords = options.for_kind(kind)
+    for name in [n for n in keywords if n not in params]:
+        _note(notes, f"{options.flag(name)}: the {kind} reader of this version does not take it; ignored")
+        keywords.pop(name)
+    if "progress" in params:
+        keywords["progress"] = progress
+    label = ", ".join(f.name for f in files)
+    with ticking(f"{label}: reading", enabled=progress and "progress" not in params):
+        read = reader(files if together else files[0], **keywords)
+    out = []
+    for r in read if isinstance(read, list) else [read]:
+        out.append(carry(r))
+        log.info("%s: %s; %s", r.info.file, r.info.kind, mapping_line(r.info))
+        for warning in r.info.details.get("warnings", []):
+            _note(notes, warning)
+    return out
 
 
 def _note(notes: list[str], text: str) -> None:
@@ -100,8 +109,3 @@ def mapping_line(info: SourceInfo) -> str:
     sheets = info.details.get("sheets")
     where = f" (sheets: {', '.join(sheets)})" if sheets and len(sheets) > 1 else ""
     return f"columns: {describe(info.columns)}{where} (correct with --case/--activity/--timestamp/...)"
-
-
-def check_sources(paths: list[Path]) -> None:
-    if not paths:
-        raise InputError("no sources given")
