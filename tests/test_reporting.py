@@ -113,7 +113,7 @@ def test_docx_has_headings_toc_images_and_a4(private) -> None:
         assert (section.page_width > section.page_height) == (section.orientation == 1)
     xml = zipfile.ZipFile(private[1] / "report.docx").read("word/document.xml").decode("utf-8")
     assert 'TOC \\o "1-2"' in xml
-    assert "«Согласован заказ» — обязательный этап перед «Выставлен счет»" in xml
+    assert "«Согласован заказ»\u00a0— обязательный этап перед «Выставлен счет»" in xml
 
 
 def test_no_employee_or_client_name_in_any_file(private, ingested) -> None:
