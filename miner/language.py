@@ -332,6 +332,20 @@ def column_key(key: str, lang: Lang = "ru") -> str:
     return pick(lang, ru, en)
 
 
+_METHODS = {"alignments": ("выравнивания", "alignments"), "token-replay": ("воспроизведение фишек", "token replay")}
+
+
+def method_name(method: str, lang: Lang = "ru") -> str:
+    """Return the name of a fitness method (``alignments``, ``token-replay``) a person reads.
+
+    Example:
+        >>> method_name("token-replay"), method_name("token_replay", "en")
+        ('воспроизведение фишек', 'token replay')
+    """
+    ru, en = _METHODS.get(method.replace("_", "-"), (method, method))
+    return pick(lang, ru, en)
+
+
 def polish(text: str, lang: Lang = "ru") -> str:
     """Return ``text`` ready for paper: unbreakable numbers and, in Russian, «1С».
 

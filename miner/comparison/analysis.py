@@ -30,6 +30,8 @@ from miner.discovery.dfg import encode
 from miner.comparison.findings import Finding, importance, undeclared_findings
 from miner.declared.matching import match_steps
 from miner.comparison.worktime import WorkCalendar
+from miner.language import method_name
+from miner.units import format_number, format_share
 
 DeclaredLike = str | Path | DeclaredProcess
 
@@ -148,8 +150,8 @@ class Comparison:
         """Return a short Russian table of the most important findings."""
         lines = []
         for p in self.parts:
-            lines.append(f"«{p.declared.process}»: соответствие (fitness) {p.fitness:.2f} "
-                         f"({p.fitness_method}), точно по описанию {p.conforming_cases:.0%} случаев")
+            lines.append(f"«{p.declared.process}»: соответствие {format_number(p.fitness, digits=2)} (метод: "
+                         f"{method_name(p.fitness_method)}), точно по описанию {format_share(p.conforming_cases)} случаев")
         lines.append(f"{'доля':>6}  {'случаев':>7}  находка")
         for f in self.findings[:top]:
             lines.append(f"{f.share:>6.0%}  {f.cases:>7}  {f.summary}")

@@ -19,7 +19,7 @@ from miner.reporting.blocks import Block, Figure, Heading, Metrics, Paragraph, m
 from miner.reporting.sections import Overview, RealProcess
 from miner.reporting.requirements import propose
 from miner.units import format_count, format_counted, format_duration, format_number, format_share
-from miner.language import Lang, agree, column_key, pick, source_kind
+from miner.language import Lang, agree, column_key, method_name, pick, source_kind
 
 MAX_FINDINGS = 30
 
@@ -175,7 +175,7 @@ def compare_section(c: Composer, comparison: Any, output: Path, overlays: dict[i
         blocks.append(Heading(f"3.{i + 1} «{d.process}»", 2))
         blocks.append(Paragraph(t["fitness_text"].format(
             fitness=format_number(part.fitness, digits=2, lang=c.lang),
-            method=t.get("method_" + part.fitness_method, part.fitness_method),
+            method=method_name(part.fitness_method, c.lang),
             conforming=c.share(part.conforming_cases)), "lead"))
         stem = (overlays or {}).get(i) or ("comparison" if i == 0 else f"comparison_{i + 1}")
         if (output / f"{stem}.svg").exists():  # right under the heading: a tall map then fits the page
