@@ -8,7 +8,7 @@ One home for everything that depends on the output language, so that no module r
   (Babel): 1 шаг, 2 шага, 5 шагов, 2,5 дня;
 - ``agree`` inflects a dictionary-form phrase to agree with a number (pymorphy3):
   «4 различных действия», «в 21 заказе» (:func:`miner.units.format_counted` puts the number
-  in front); ``agree_adjective`` gives an adjective the gender of a
+  in front); ``word_form`` gives a noun's form without a number («заявки», «заявок»); ``agree_adjective`` gives an adjective the gender of a
   noun («другая роль»);
 - ``typeset`` keeps numbers whole on paper: no-break spaces inside digit groups and before ``%``
   and units;
@@ -161,6 +161,16 @@ def agree(n: float, phrase: str, *, case: str = "nomn") -> str:
     else:
         counted_noun = _inflect(noun, "NOUN", noun_form)
     return " ".join([_inflect(a, "ADJF", adj_form) for a in adjectives] + [counted_noun])
+
+
+def word_form(noun: str, *, number: str = "sing", case: str = "nomn") -> str:
+    """Return a noun (given in the dictionary form) in ``number`` and ``case``: «заказы», «заказов».
+
+    Example:
+        >>> word_form("заявка", number="plur"), word_form("заявка", number="plur", case="gent")
+        ('заявки', 'заявок')
+    """
+    return _inflect(noun, "NOUN", {number, case})
 
 
 def agree_adjective(adjective: str, noun: str, *, case: str = "nomn") -> str:
@@ -321,6 +331,20 @@ def column_key(key: str, lang: Lang = "ru") -> str:
         ('время', 'case')
     """
     ru, en = _COLUMN_KEYS.get(key, (key, key))
+    return pick(lang, ru, en)
+
+
+_METHODS = {"alignments": ("выравнивания", "alignments"), "token-replay": ("воспроизведение фишек", "token replay")}
+
+
+def method_name(method: str, lang: Lang = "ru") -> str:
+    """Return the name of a fitness method (``alignments``, ``token-replay``) a person reads.
+
+    Example:
+        >>> method_name("token-replay"), method_name("token_replay", "en")
+        ('воспроизведение фишек', 'token replay')
+    """
+    ru, en = _METHODS.get(method.replace("_", "-"), (method, method))
     return pick(lang, ru, en)
 
 

@@ -143,7 +143,6 @@ def format_counted(n: float, phrase: str, *, lang: Lang = "ru", en: str | None =
         '1 distinct activity'
     """
     number = format_count(n) if float(n).is_integer() else format_number(n, lang=lang)
-    if lang == "ru":
-        return f"{number} {agree(n, phrase, case=case)}"
     one, _, many = (en or phrase).partition("|")
-    return f"{number} {_plural(n, (one, many or one + 's', many or one + 's'), lang)}"
+    english = _plural(n, (one, many or one + "s", many or one + "s"), "en")
+    return f"{number} {pick(lang, agree(n, phrase, case=case), english)}"

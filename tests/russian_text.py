@@ -20,7 +20,7 @@ from typing import Any
 ALLOWED = {"Excel", "CRM", "BPMN", "YAML", "XES", "CSV", "XLSX", "Parquet", "Word", "F9", "DataFrame", "PDF"}
 # Tokens that are file names, encodings, folders or ids: kept as they are.
 _TECHNICAL = re.compile(r"^(\S+\.(csv|xlsx|xls|yaml|yml|json|bpmn|xes|parquet|txt|svg|png|docx|html|gv)|"
-                        r"cp\d+|utf-?8|1Cv8\w*|\w*_\w*|.*\d.*|[A-Z]{1,3})$", re.I)
+                        r"cp\d+|utf-?8|1Cv8\w*|\S*[_:]\S*|.*\d.*|[A-Z]{1,3})$", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-./:]*[A-Za-z0-9]|[A-Za-z]")
 
 # Counted nouns whose form after a number is checked.

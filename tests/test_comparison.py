@@ -192,7 +192,7 @@ def test_cli_table_and_bad_work_hours(tmp_path: Path) -> None:
     run = CliRunner().invoke(cli, args + ["--calendar", "24x7"])
     assert run.exit_code == 0, run.output
     assert run.stdout.splitlines()[:3] == [
-        "«Заказ»: соответствие (fitness) 0.92 (alignments), точно по описанию 50% случаев",
+        "«Заказ»: соответствие 0,92 (метод: выравнивания), точно по описанию 50 % случаев",
         "     доля  случаев  отклонение (находки)",
         " D1   50%        1  После «Создан» сразу переходят к «Закрыт», минуя «Согласован» (F1, F2)"]
     bad = CliRunner().invoke(cli, args + ["--work-hours", "9 to 6"])

@@ -33,6 +33,8 @@ from miner.comparison.deviations import Deviation, build_deviations
 from miner.comparison.drivers import case_attributes
 from miner.comparison.quality import REPEAT_WINDOW, QualityItem, split_records
 from miner.declared.matching import check_steps
+from miner.language import method_name
+from miner.units import format_number, format_share
 
 DeclaredLike = str | Path | DeclaredProcess
 
@@ -155,8 +157,8 @@ class Comparison:
         """Return a short Russian table of the most important findings."""
         lines = []
         for p in self.parts:
-            lines.append(f"«{p.declared.process}»: соответствие (fitness) {p.fitness:.2f} "
-                         f"({p.fitness_method}), точно по описанию {p.conforming_cases:.0%} случаев")
+            lines.append(f"«{p.declared.process}»: соответствие {format_number(p.fitness, digits=2)} (метод: "
+                         f"{method_name(p.fitness_method)}), точно по описанию {format_share(p.conforming_cases)} случаев")
         lines.append(f"{'':>3}  {'доля':>4}  {'случаев':>7}  отклонение (находки)")
         for d in self.deviations[:top]:
             lines.append(f"{d.id:>3}  {d.share:>4.0%}  {d.cases:>7}  {d.title} ({', '.join(d.findings)})")

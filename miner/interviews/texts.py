@@ -10,60 +10,61 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from miner.language import Lang, pick
+from miner.language import Lang, agree, pick, word_form
 from miner.units import format_count, format_share, plural
 
 
-# stem in the start activity -> Russian forms (one, few, many, prepositional one, prepositional many,
-# nominative plural) and the English noun (singular, plural)
+# stem in the start activity -> the Russian noun (dictionary form; its forms come from
+# miner.language) and the English noun (singular, plural)
 _NOUNS = (
-    ("заказ", ("заказ", "заказа", "заказов", "заказе", "заказах", "заказы"), ("order", "orders")),
-    ("заявк", ("заявка", "заявки", "заявок", "заявке", "заявках", "заявки"), ("request", "requests")),
-    ("договор", ("договор", "договора", "договоров", "договоре", "договорах", "договоры"), ("contract", "contracts")),
-    ("обращени", ("обращение", "обращения", "обращений", "обращении", "обращениях", "обращения"),
-     ("ticket", "tickets")),
-    ("сделк", ("сделка", "сделки", "сделок", "сделке", "сделках", "сделки"), ("deal", "deals")),
+    ("заказ", "заказ", ("order", "orders")), ("заявк", "заявка", ("request", "requests")),
+    ("договор", "договор", ("contract", "contracts")), ("обращени", "обращение", ("ticket", "tickets")),
+    ("сделк", "сделка", ("deal", "deals")),
 )
-_CASE = (("случай", "случая", "случаев", "случае", "случаях", "случаи"), ("case", "cases"))
+_CASE = ("случай", ("case", "cases"))
 NOUN_SHARE = 0.8  # the start activity naming the noun must begin this share of cases
 
 
 @dataclass(frozen=True)
 class Words:
-    """How to say counts and shares of cases: «114 заказов», «в 114 заказах», «11 % заказов»."""
+    """How to say counts and shares of cases: «114 заказов», «в 114 заказах», «11 % заказов».
+
+    ``ru`` is the Russian noun in the dictionary form; its forms agree with each number through
+    :func:`miner.language.agree`.
+    """
 
     lang: Lang
-    ru: tuple[str, str, str, str, str, str]
+    ru: str
     en: tuple[str, str]
+
+    def _en(self, count: int) -> str:
+        return f"{format_count(count)} {plural(count, (self.en[0], self.en[1], self.en[1]), lang='en')}"
 
     def n(self, count: int) -> str:
         """«114 заказов» / «114 orders»."""
-        return f"{format_count(count)} {plural(count, pick(self.lang, self.ru[:3], self.en + self.en[1:]), lang=self.lang)}"
+        return pick(self.lang, f"{format_count(count)} {agree(count, self.ru)}", self._en(count))
 
     def of_n(self, count: int) -> str:
         """After «из»: «из 891 заказа», «из 1 000 заказов» / "of 891 orders"."""
-        forms = pick(self.lang, (self.ru[1], self.ru[2], self.ru[2]), self.en + self.en[1:])
-        return f"{format_count(count)} {plural(count, forms, lang=self.lang)}"
+        return pick(self.lang, f"{format_count(count)} {agree(count, self.ru, case='gent')}", self._en(count))
 
     def in_n(self, count: int) -> str:
         """«в 114 заказах» / «in 114 orders»."""
-        forms = pick(self.lang, (self.ru[3], self.ru[4], self.ru[4]), self.en + self.en[1:])
-        return f"{pick(self.lang, 'в', 'in')} {format_count(count)} {plural(count, forms, lang=self.lang)}"
+        return pick(self.lang, f"в {format_count(count)} {agree(count, self.ru, case='loct')}", f"in {self._en(count)}")
 
     def pct(self, share: float) -> str:
         """«11 % заказов» / «11 % of orders»."""
-        return pick(self.lang, f"{format_share(share)} {self.ru[2]}",
-                    f"{format_share(share, lang='en')} of {self.en[1]}")
+        return pick(self.lang, f"{format_share(share)} {self.many}", f"{format_share(share, lang='en')} of {self.en[1]}")
 
     @property
     def plural(self) -> str:
         """«заказы» / «orders»."""
-        return pick(self.lang, self.ru[5], self.en[1])
+        return pick(self.lang, word_form(self.ru, number="plur"), self.en[1])
 
     @property
     def many(self) -> str:
         """«заказов» / «orders» (after a number or a share)."""
-        return pick(self.lang, self.ru[2], self.en[1])
+        return pick(self.lang, word_form(self.ru, number="plur", case="gent"), self.en[1])
 
 
 def case_words(start_activities: dict[str, int], n_cases: int, lang: Lang) -> Words:

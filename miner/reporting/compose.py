@@ -20,7 +20,7 @@ from miner.reporting.blocks import Block, Figure, Heading, Metrics, Paragraph, m
 from miner.reporting.sections import Overview, RealProcess
 from miner.reporting.requirements import propose, propose_deviation
 from miner.units import format_count, format_counted, format_duration, format_number, format_share
-from miner.language import Lang, agree, column_key, pick, source_kind
+from miner.language import Lang, agree, column_key, method_name, pick, source_kind
 
 MAX_FINDINGS = 30
 
@@ -174,7 +174,7 @@ def compare_section(c: Composer, comparison: Any, output: Path, overlays: dict[i
         blocks.append(Heading(f"3.{i + 1} «{d.process}»", 2))
         blocks.append(Paragraph(t["fitness_text"].format(
             fitness=format_number(part.fitness, digits=2, lang=c.lang),
-            method=t.get("method_" + part.fitness_method, part.fitness_method),
+            method=method_name(part.fitness_method, c.lang),
             conforming=c.share(part.conforming_cases)), "lead"))
         stem = (overlays or {}).get(i) or ("comparison" if i == 0 else f"comparison_{i + 1}")
         drawn = _overlay_map(comparison, i, output / f"{stem}.gv", c.lang)

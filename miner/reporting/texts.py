@@ -71,7 +71,6 @@ _RU: dict[str, str] = {
     "declared_by": "Описание: {by}. Файл: {file}.",
     "fitness_text": "Соответствие данных описанию: {fitness} из 1 (метод: {method}). Точно по описанию "
                     "проходят {conforming} случаев.",
-    "method_alignments": "выравнивания", "method_token_replay": "воспроизведение фишек",
     "c_compare_map": "Рисунок {n}. Реальный процесс и описание «{process}»: серые — как описано, красные — не "
                      "описано, синие пунктиром — описано, но не встречается.",
     "s_findings": "Находки",
@@ -203,7 +202,6 @@ _EN: dict[str, str] = {
     "declared_by": "Described by: {by}. File: {file}.",
     "fitness_text": "Fitness of the data to the description: {fitness} (method: {method}). {conforming} of the "
                     "cases follow the description exactly.",
-    "method_alignments": "alignments", "method_token_replay": "token replay",
     "c_compare_map": "Figure {n}. The real process and «{process}»: grey — as described, red — not described, "
                      "blue dashed — described but never seen.",
     "s_findings": "Findings",
