@@ -235,6 +235,7 @@ def capped(blocks: Sequence[Any], t: dict[str, str], lang: Lang, rows: int = MAX
         >>> capped([make_table("activities", frame, [str])], texts("ru"), "ru", rows=2)  # doctest: +SKIP
     """
     from miner.reporting.blocks import Paragraph, Table
+    from miner.units import format_count
 
     out: list[Any] = []
     for block in blocks:
@@ -244,7 +245,8 @@ def capped(blocks: Sequence[Any], t: dict[str, str], lang: Lang, rows: int = MAX
             continue
         where = (f"tables.xlsx, лист «{block.name[:31]}»" if lang == "ru" else f"tables.xlsx, sheet «{block.name[:31]}»")
         out += [replace(block, rows=block.rows[:rows]),
-                Paragraph(t["more_rows"].format(shown=rows, total=len(block.rows), file=where), "note")]
+                Paragraph(t["more_rows"].format(shown=format_count(rows), total=format_count(len(block.rows)),
+                                                file=where), "note")]
     return out
 
 
