@@ -16,7 +16,7 @@ import html
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Literal, Mapping, Sequence
 
 
 from miner.errors import MinerError
@@ -224,7 +224,7 @@ def _compose(prepared: Any, discovery: Any, compared: tuple[Any, dict[int, str]]
 MAX_ROWS = 50  # rows of one table a person reads in the documents; the exports hold them all
 
 
-def capped(blocks: Sequence[Any], t: dict[str, str], lang: Lang, rows: int = MAX_ROWS) -> list[Any]:
+def capped(blocks: Sequence[Any], t: Mapping[str, str], lang: Lang, rows: int = MAX_ROWS) -> list[Any]:
     """Show at most ``rows`` rows of each table, with a note that the rest are in tables.xlsx.
 
     A table already cut by its section (findings, employees: their own note follows) is left
