@@ -154,3 +154,21 @@ def test_documents_show_at_most_fifty_rows_of_a_table(rows) -> None:
         assert isinstance(blocks[1], Paragraph) and "tables.xlsx" in blocks[1].text and "60" in blocks[1].text
     else:
         assert len(blocks) == 1
+
+
+def test_report_on_a_compacted_log_is_the_same(monkeypatch, tmp_path) -> None:
+    """A big log's text is held as categories in the report; every table and finding stays the same."""
+    import miner.reporting.writing as writing
+
+    sources = [SAMPLE / "sales_1c.csv", SAMPLE / "warehouse.xlsx"]
+    declared = SAMPLE / "sales_declared.yaml"
+    prepared = prepare_log(sources)
+    assert prepared.compacted().frame["concept:name"].dtype == "category"
+    plain = miner.report(prepared, tmp_path / "plain", declared=declared)
+    monkeypatch.setattr(writing, "COMPACT_FROM", 0)
+    compact = miner.report(prepared, tmp_path / "compact", declared=declared)
+    assert (plain.cases, plain.events, plain.findings) == (compact.cases, compact.events, compact.findings)
+    same = ["findings.json", "ingest.json", "map.gv", "performance.gv", "comparison.gv", "handovers.gv"]
+    same += [f"tables/{p.name}" for p in (tmp_path / "plain" / "tables").glob("*.csv")]
+    for name in same:
+        assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "compact" / name).read_bytes(), name

@@ -106,6 +106,9 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
         frame, pseudonyms = pseudonymize_log(prepared.frame, employees=pseudonymize, clients=pseudonymize_clients,
                                              lang=lang)
         prepared = PreparedLog(frame, _scrub_ingest(prepared.ingest, pseudonyms), prepared.source)
+    if prepared.n_events >= COMPACT_FROM:
+        stage("holding the text columns as categories")
+        prepared = prepared.compacted()
     written: list[Path] = []
     if prepared.ingest is not None:
         written.append(prepared.ingest.write(out / "ingest.json"))
@@ -132,6 +135,11 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
     return Report(out, out / "report.html", out / "report.docx", tuple(dict.fromkeys(written)),
                   prepared.n_cases, prepared.n_events, len(comparison.findings) if comparison else 0,
                   bool(pseudonyms.names), comparison)
+
+
+# From this many events the report holds the log's text as categories: converting costs about a
+# second per million events and saves ~0.2 GB per million (below it, plain text is as fast).
+COMPACT_FROM = 1_000_000
 
 
 class Stages:
