@@ -84,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         source = parquet.with_suffix(".csv") if args.from_csv else parquet
     output = HERE / "_data" / "report_out"
     seconds = [run_once(source, None if args.no_declared else yaml, output, args.lang) for _ in range(args.runs)]
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_mb = usage.ru_maxrss / 1024
+    # CPU seconds per run: on a shared machine the wall time also counts the wait for a core
+    print(f"CPU per run (user + system): {(usage.ru_utime + usage.ru_stime) / args.runs:.1f} s", file=sys.stderr)
     what = f"miner report {source.suffix[1:]}" + ("" if args.no_declared else " --declared")
     print("| command | events | median s | runs (s) | peak RSS MB |")
     print("|---|---|---|---|---|")
