@@ -36,7 +36,8 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             from miner.outputs import describe
 
-            where = f" '{exc.filename}'" if exc.filename else ""
+            named = exc.filename or ctx.params.get("output")
+            where = f" '{named}'" if named else ""
             click.echo(f"Error: cannot use{where}: {describe(exc)}; check the path, and give -o a place "
                        "you can write to", err=True)
             ctx.exit(1)

@@ -10,6 +10,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, cast
 
 from miner.errors import InputError
 
@@ -76,9 +77,10 @@ def demo(output: str | Path = "demo_output", *, data: str | Path | None = None, 
         prepared = prepare_log(result)  # coded once; every step below shares it
         log.info("%s", stats(prepared, top=3).to_text())
         described = [data_dir / d for d in declared]
-        made = report(prepared, folder, declared=described, lang=lang, pseudonymize=pseudonymize)
+        language = cast(Literal["ru", "en"], lang)
+        made = report(prepared, folder, declared=described, lang=language, pseudonymize=pseudonymize)
         # the guide asks about the findings the report made: compare() runs once per scenario
-        interview(prepared, folder, declared=made.comparison or described, lang=lang, pseudonymize=pseudonymize)
+        interview(prepared, folder, declared=made.comparison or described, lang=language, pseudonymize=pseudonymize)
         if name in AFTER_ROLLOUT and (data_dir / AFTER_ROLLOUT[name][0]).exists():
             _verify_after_rollout(data_dir, folder, *AFTER_ROLLOUT[name])
         folders[name] = folder

@@ -76,8 +76,26 @@ class PreparedLog:
             return None
         return self.frame[name].to_numpy()[self.coded.rows]
 
+    def compacted(self) -> PreparedLog:
+        """Return this log with its text columns held as categories (integer codes + the distinct values).
+
+        At 10^7 events the text columns as strings take ~2.4 GB; as categories a few hundred MB.
+        Every analysis gives the same results on either (``tests/test_prepared.py``).
+        """
+        return PreparedLog(compact(self.frame), self.ingest, self.source)
+
     def __repr__(self) -> str:
         return f"PreparedLog({self.n_events} events, {self.n_cases} cases, source={self.source or '-'})"
+
+
+def compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` (not modified) with every text column as a categorical column."""
+    out = frame.copy(deep=False)
+    for col in out.columns:
+        dtype = out[col].dtype
+        if col != E.TIMESTAMP and (pd.api.types.is_string_dtype(dtype) or dtype == object):
+            out[col] = out[col].astype("category")
+    return out
 
 
 def source_names(frame: pd.DataFrame) -> str:

@@ -225,11 +225,11 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
             raise ValueError(f"a share must be between 0 and 1, got {share}")
     items = list(declared) if isinstance(declared, (list, tuple)) else [declared]
     processes = [d if isinstance(d, DeclaredProcess) else read_declared(d) for d in items]
-    prepared = prepare_log(source, **read_options)
-    if output is not None:
+    if output is not None:  # before the log is read: an unwritable folder fails at once
         from miner.outputs import output_folder
 
         output_folder(output)
+    prepared = prepare_log(source, **read_options)
     cal = WorkCalendar(calendar, tuple(work_hours))
     log = prepared.frame
     size = {"cases": prepared.coded.n_cases, "events": prepared.coded.n_events}

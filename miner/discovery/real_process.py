@@ -95,11 +95,11 @@ def discover(source: str | Path | pd.DataFrame | PreparedLog, output: str | Path
         >>> [p.name for p in d.paths][:2]  # doctest: +SKIP
         ['map.gv', 'map.svg']
     """
-    prepared = prepare_log(source, **read_options)
-    if output is not None:
+    if output is not None:  # before the log is read: an unwritable folder fails at once
         from miner.outputs import output_folder
 
         output_folder(output)
+    prepared = prepare_log(source, **read_options)
     coded = prepared.coded
     simplified = simplify(coded, activities=activities, paths=paths, graph=prepared.dfg)
     freq = frequency_map(simplified, lang=lang)

@@ -78,10 +78,13 @@ def to_number(column: pd.Series) -> pd.Series:
 
 def case_amounts(log: pd.DataFrame, coded: CodedLog, column: str) -> np.ndarray:
     """Return each case's amount: its first event with an amount (NaN when none)."""
-    numbers = to_number(log[column])
-    frame = pd.DataFrame({"x": numbers})
-    first = case_first(frame, coded, "x")
-    return np.array([np.nan if v is None else float(v) for v in first], dtype=float)
+    numbers = to_number(log[column]).to_numpy(dtype=float, na_value=np.nan)[coded.rows]
+    idx = np.flatnonzero(~np.isnan(numbers))
+    out = np.full(coded.n_cases, np.nan)
+    cases = coded.case_index[idx]  # non-decreasing: the first of each run is the case's first amount
+    first = np.r_[True, cases[1:] != cases[:-1]] if cases.size else np.zeros(0, dtype=bool)
+    out[cases[first]] = numbers[idx[first]]
+    return out
 
 
 def returns_mask(coded: CodedLog) -> np.ndarray:

@@ -98,15 +98,20 @@ def _system_order(name: str) -> tuple[int, str]:
 
 
 def _by_activity(coded: CodedLog, systems: np.ndarray) -> pd.DataFrame:
+    """Events per activity and the systems they were recorded in, most events first.
+
+    One sort for the whole table, not one per activity: a log whose activity column holds ids
+    has thousands of activities.
+    """
     frame = pd.DataFrame({"activity": event_activities(coded), "system": systems})
-    counts = frame.groupby(["activity", "system"], sort=False).size().rename("events").reset_index()
+    counts = frame.groupby(["activity", "system"], sort=False, observed=True).size().rename("events").reset_index()
     counts = counts.astype({"activity": object, "system": object})
-    rows = []
-    for activity, group in counts.groupby("activity", sort=False):
-        group = group.sort_values(["events", "system"], ascending=[False, True])
-        rows.append({"activity": activity, "systems": ", ".join(group["system"].astype(str)),
-                     "events": int(group["events"].sum()), "in_1c": bool(group["system"].map(is_1c).any())})
-    out = pd.DataFrame(rows, columns=["activity", "systems", "events", "in_1c"])
+    counts = counts.sort_values(["events", "system"], ascending=[False, True], kind="stable")
+    counts["in_1c"] = counts["system"].map(is_1c).astype(bool)
+    grouped = counts.groupby("activity", sort=False)
+    out = pd.DataFrame({"systems": grouped["system"].agg(lambda s: ", ".join(s.astype(str))),
+                        "events": grouped["events"].sum().astype("int64"), "in_1c": grouped["in_1c"].any()})
+    out = out.rename_axis("activity").reset_index()[["activity", "systems", "events", "in_1c"]]
     return out.sort_values(["events", "activity"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 

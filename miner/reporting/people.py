@@ -80,7 +80,7 @@ def _employees(frame: pd.DataFrame) -> pd.DataFrame:
     """Return one row per employee: main department and role, events, cases, top activities."""
     named = frame.dropna(subset=["employee"])
     events = named.groupby("employee", sort=False).size()
-    cases = named.groupby("employee", sort=False)["case"].nunique()
+    cases = _cases_per_value(named["employee"], named["case"].to_numpy())
     main = {}
     for col in ("department", "role"):
         counts = named.dropna(subset=[col]).groupby(["employee", col], sort=False).size()
@@ -99,6 +99,17 @@ def _employees(frame: pd.DataFrame) -> pd.DataFrame:
     out["activities"] = out["employee"].map(activities)
     out = out.sort_values(["events", "employee"], ascending=[False, True], kind="stable").reset_index(drop=True)
     return out[["employee", "department", "role", "events", "cases", "activities"]]
+
+
+def _cases_per_value(values: pd.Series, cases: np.ndarray) -> pd.Series:
+    """Return, per category of ``values``, the number of distinct cases it occurs in (no groupby)."""
+    from miner.discovery.coding import _distinct
+
+    codes = values.cat.codes.to_numpy().astype(np.int64)
+    k = max(len(values.cat.categories), 1)
+    keys = _distinct(cases.astype(np.int64)[codes >= 0] * k + codes[codes >= 0])
+    return pd.Series(np.bincount(keys % k, minlength=len(values.cat.categories)),
+                     index=pd.Index(np.asarray(values.cat.categories, dtype=object)))
 
 
 def _empty_employees() -> pd.DataFrame:

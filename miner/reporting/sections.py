@@ -178,9 +178,9 @@ def case_first(log: pd.DataFrame, coded: CodedLog, column: str) -> np.ndarray:
     idx = np.flatnonzero(~pd.isna(values))
     out = np.full(coded.n_cases, None, dtype=object)
     if idx.size:
-        cases = coded.case_index[idx]
-        first = np.unique(cases, return_index=True)
-        out[first[0]] = values[idx[first[1]]]
+        cases = coded.case_index[idx]  # non-decreasing: a case's first value starts its run
+        first = np.flatnonzero(np.r_[True, cases[1:] != cases[:-1]])
+        out[cases[first]] = np.asarray(values[idx[first]], dtype=object)
     return out
 
 

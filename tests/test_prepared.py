@@ -1,0 +1,174 @@
+"""One prepared log for all analyses: coded once, variants once, read once, compared once per demo scenario."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import miner
+import miner.discovery.coding as coding
+import miner.discovery.dfg as dfg
+from miner.comparison.parts import _recode, _renamed
+from miner.ingestion.reading import prepare_log
+from miner.prepared import PreparedLog
+from miner.rejects import IngestReport, Reason, SourceInfo
+
+sys.path.insert(0, str(Path(__file__).parent))
+from o2c_fixture import ACTIVITIES, APPROVE, CHANGE, CHECK, CREATE, INVOICE, PAID, SHIP, o2c_log  # noqa: E402
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+DECLARED = f"""process: Продажа
+start: [{CREATE}]
+end: [{SHIP}]
+steps:
+  {CREATE}: {{next: [{APPROVE}]}}
+  {APPROVE}: {{next: [{INVOICE}]}}
+  {INVOICE}: {{next: [{PAID}]}}
+  {PAID}: {{next: [{SHIP}]}}
+  {SHIP}: {{}}
+"""
+
+
+def _count(monkeypatch, name: str, original, counted) -> list:
+    """Replace ``original`` by a counting wrapper in every miner module that holds it."""
+    calls: list = []
+
+    def wrapper(*args, **kwargs):
+        if counted(args[0]):
+            calls.append(args[0])
+        return original(*args, **kwargs)
+
+    for module in list(sys.modules.values()):
+        if (getattr(module, "__name__", "") or "").startswith("miner") and getattr(module, name, None) is original:
+            monkeypatch.setattr(module, name, wrapper)
+    return calls
+
+
+def _log() -> pd.DataFrame:
+    log = o2c_log(400)
+    log["org:group"] = np.where(log["concept:name"].isin([PAID, INVOICE]), "Бухгалтерия", "Отдел продаж")
+    return log
+
+
+def test_report_codes_the_log_once_and_computes_its_variants_once(monkeypatch, tmp_path) -> None:
+    log = _log()
+    path = tmp_path / "log.parquet"
+    log.to_parquet(path, index=False)
+    declared = tmp_path / "declared.yaml"
+    declared.write_text(DECLARED, encoding="utf-8")
+    import miner.ingestion.reading as reading
+    import miner.discovery.real_process  # noqa: F401 - imported so that its names are patched too
+    import miner.comparison.analysis  # noqa: F401
+    import miner.reporting.sections  # noqa: F401
+
+    # the log's own activities: the departments' handover graph is another log and not counted
+    encodes = _count(monkeypatch, "encode", coding.encode,
+                     lambda frame: set(frame["concept:name"].astype(str)) & set(ACTIVITIES) != set())
+    found = _count(monkeypatch, "variants", dfg.variants, lambda coded: coded.n_events == len(log))
+    reads = _count(monkeypatch, "ingest", reading.ingest, lambda source: True)
+    result = miner.report(path, tmp_path / "out", declared=declared)
+    assert result.events == len(log) and result.findings > 0
+    assert len(encodes) == 1, "the log was coded more than once"
+    assert len(found) == 1, "the variants of the log were computed more than once"
+    assert len(reads) == 1, "the log was read again inside discover or compare"
+
+
+def test_entry_points_take_a_prepared_log_and_give_what_a_frame_gives(tmp_path) -> None:
+    log = _log()
+    prepared = prepare_log(log)
+    assert prepare_log(prepared) is prepared
+    assert miner.stats(prepared).to_dict() == miner.stats(log).to_dict()
+    assert miner.discover(prepared).frequency.dot == miner.discover(log).frequency.dot
+    declared = tmp_path / "declared.yaml"
+    declared.write_text(DECLARED, encoding="utf-8")
+    assert miner.compare(prepared, declared).to_dict() == miner.compare(log, declared).to_dict()
+    assert miner.interview(prepared).markdown == miner.interview(log).markdown
+
+
+def test_cases_per_activity_are_counted_one_way() -> None:
+    log = _log()
+    prepared = prepare_log(log)
+    expected = log.groupby("concept:name")["case:concept:name"].nunique()
+    assert prepared.activity_cases.sort_index().to_dict() == expected.sort_index().to_dict()
+    assert dict(zip(prepared.dfg.activities, prepared.dfg.activity_cases.tolist())) == expected.to_dict()
+
+
+def test_renamed_variants_equal_variants_of_the_renamed_log() -> None:
+    log = _log()
+    coded = prepare_log(log).coded
+    # two log activities are one declared step (an alias), so some variants merge
+    matching = SimpleNamespace(activities={CHECK: APPROVE, CHANGE: APPROVE, CREATE: "Заказ"})
+    recoded = _recode(coded, matching)
+    expected = dfg.variants(recoded)
+    got = _renamed(dfg.variants(coded), matching)
+    assert got.sequences == expected.sequences and len(got) < len(dfg.variants(coded))
+    assert got.counts.tolist() == expected.counts.tolist()
+    assert got.case_variant.tolist() == expected.case_variant.tolist()
+
+
+def test_demo_compares_once_per_scenario(monkeypatch, tmp_path) -> None:
+    import miner.comparison.analysis as analysis
+    from miner.pipeline import SCENARIOS
+
+    calls = _count(monkeypatch, "compare", analysis.compare, lambda source: True)
+    result = miner.demo(tmp_path / "demo", data=SAMPLE)
+    assert len(calls) == len(SCENARIOS)
+    for folder in result.folders.values():
+        assert (folder / "interview.md").exists() and (folder / "findings.json").exists()
+
+
+def test_report_and_guide_carry_the_ingest_report_of_the_log(tmp_path) -> None:
+    """A log read from LOG.parquet with its LOG.parquet.ingest.json: the report names the original sources."""
+    log = _log()
+    log["source:file"] = "orders.csv"
+    ingest = IngestReport([SourceInfo("orders.csv", "csv", len(log) + 5, "cp1251",
+                                      {"case": "Номер заказа", "activity": "Событие", "timestamp": "Дата"})],
+                          len(log) + 5, len(log), len(log), 5, 0,
+                          [Reason("unreadable date", 5, [{"file": "orders.csv", "row": 118, "column": "Дата",
+                                                          "value": "31.02.2026"}], False)])
+    prepared = PreparedLog(log, ingest, "orders.csv")
+    result = miner.report(prepared, tmp_path / "out")
+    assert json.loads((tmp_path / "out" / "ingest.json").read_text(encoding="utf-8")) == ingest.to_dict()
+    page = result.html.read_text(encoding="utf-8")
+    assert "orders.csv" in page and "Номер заказа" in page and "31.02.2026" in page
+    assert "отклонённых нет" not in page and "parquet" not in page
+    guide = miner.interview(prepared)
+    assert guide.source == "orders.csv" and "orders.csv" in guide.markdown
+
+
+@pytest.mark.parametrize("rows", [3, 60])
+def test_documents_show_at_most_fifty_rows_of_a_table(rows) -> None:
+    from miner.reporting.blocks import Paragraph, make_table
+    from miner.reporting.texts import texts
+    from miner.reporting.writing import capped
+
+    table = make_table("activities", pd.DataFrame({"Действие": [f"Операция №{i}" for i in range(rows)]}), [str])
+    blocks = capped([table], texts("ru"), "ru")
+    assert len(blocks[0].rows) == min(rows, 50) and len(blocks[0].export) == rows
+    if rows > 50:
+        assert isinstance(blocks[1], Paragraph) and "tables.xlsx" in blocks[1].text and "60" in blocks[1].text
+    else:
+        assert len(blocks) == 1
+
+
+def test_report_on_a_compacted_log_is_the_same(monkeypatch, tmp_path) -> None:
+    """A big log's text is held as categories in the report; every table and finding stays the same."""
+    import miner.reporting.writing as writing
+
+    sources = [SAMPLE / "sales_1c.csv", SAMPLE / "warehouse.xlsx"]
+    declared = SAMPLE / "sales_declared.yaml"
+    prepared = prepare_log(sources)
+    assert prepared.compacted().frame["concept:name"].dtype == "category"
+    plain = miner.report(prepared, tmp_path / "plain", declared=declared)
+    monkeypatch.setattr(writing, "COMPACT_FROM", 0)
+    compact = miner.report(prepared, tmp_path / "compact", declared=declared)
+    assert (plain.cases, plain.events, plain.findings) == (compact.cases, compact.events, compact.findings)
+    same = ["findings.json", "ingest.json", "map.gv", "performance.gv", "comparison.gv", "handovers.gv"]
+    same += [f"tables/{p.name}" for p in (tmp_path / "plain" / "tables").glob("*.csv")]
+    for name in same:
+        assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "compact" / name).read_bytes(), name
