@@ -227,7 +227,7 @@ def _about_deviation(say: _Say, made: Pair, deviation: Any) -> Pair:
     words = _WHY[say.lang]
     why = ""
     if deviation.drivers:
-        why = " " + words["where"].format(drivers=" ".join(d.summary for d in deviation.drivers[:3]))
+        why = " " + words["where"].format(drivers=" ".join(d.sentence(say.lang) for d in deviation.drivers[:3]))
         named = {d.value for d in deviation.drivers if d.attribute == "org:group"}
         units = units + [u for u in say.facts.units if u.name in named and u not in units]
     title = deviation.title if say.lang == "ru" else (deviation.title_en or deviation.title)
