@@ -210,3 +210,21 @@ def test_fisher_tail_agrees_with_scipy() -> None:
     k = np.maximum(k, 0)
     ours, theirs = fisher_greater(k, total, hits, size), hypergeom.sf(k - 1, total, hits, size)
     assert np.allclose(ours, theirs, rtol=1e-6, atol=1e-300)
+
+
+def test_cli_repeat_window_and_deviation_table(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from miner.cli import cli
+
+    log_path = tmp_path / "log.parquet"
+    make_procurement(300, seed=5).log.to_parquet(log_path)
+    args = ["compare", str(log_path), "--declared", str(declared(tmp_path)), "-o", str(tmp_path / "out")]
+    run = CliRunner().invoke(cli, args + ["--json"])
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.stdout)["data_quality"]
+    off = CliRunner().invoke(cli, args + ["--json", "--repeat-window", "0"])
+    assert json.loads(off.stdout)["data_quality"] == []
+    table = CliRunner().invoke(cli, args)
+    assert table.stdout.splitlines()[1].split() == ["доля", "случаев", "отклонение", "(находки)"]
+    assert " D1 " in table.stdout and "качество данных: Повторное сохранение" in table.stdout

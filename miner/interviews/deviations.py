@@ -231,6 +231,7 @@ def _about_deviation(say: _Say, made: Pair, deviation: Any) -> Pair:
         named = {d.value for d in deviation.drivers if d.attribute == "org:group"}
         units = units + [u for u in say.facts.units if u.name in named and u not in units]
     title = deviation.title if say.lang == "ru" else (deviation.title_en or deviation.title)
+    title = title[:1].lower() + title[1:]  # it follows a colon in the data line
     about = words["data"].format(id=deviation.id, title=title, findings=", ".join(deviation.findings))
     facts = {**question.facts, "deviation": deviation.id, "cases": deviation.cases, "share": deviation.share,
              "drivers": [d.to_dict() for d in deviation.drivers], "why": why, "deviation_data": about}
