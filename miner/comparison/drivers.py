@@ -104,7 +104,8 @@ def case_attributes(log: pd.DataFrame, coded: CodedLog) -> Attributes:
         if col in SKIPPED or pd.api.types.is_datetime64_any_dtype(log[col]):
             continue
         values = log[col].to_numpy()[first]
-        made = _bands(values) if _numeric(log[col]) else _categories(values)
+        numbers = _as_numbers(values) if not _numeric(log[col]) else values
+        made = _bands(numbers) if numbers is not None else _categories(values)
         if made is not None and len(made[1]) > 1:
             codes[col], names[col] = made
     if coded.n_cases:
@@ -119,6 +120,23 @@ def case_attributes(log: pd.DataFrame, coded: CodedLog) -> Attributes:
 
 def _numeric(column: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def _as_numbers(values: np.ndarray) -> np.ndarray | None:
+    """Return text values as numbers when nearly all are («20000», «1 500,50»), else None.
+
+    XES and CSV often carry an amount as text; it is still an amount, to be banded.
+    """
+    text = pd.Series(values, dtype="object").dropna().astype(str)
+    if text.empty:
+        return None
+    cleaned = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(cleaned, errors="coerce")
+    if numbers.notna().mean() < 0.95 or numbers.nunique() <= MAX_VALUES:
+        return None  # text, or a code with few values: kept as categories
+    out = np.full(len(values), np.nan)
+    out[np.flatnonzero(pd.notna(values))] = numbers.to_numpy(dtype=float)
+    return out
 
 
 def _categories(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]] | None:

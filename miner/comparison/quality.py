@@ -8,7 +8,8 @@ each run and reports the others as data-quality items:
 
 - ``repeated_entry``: the same activity recorded again in the same case by the same person
   (``org:resource``; when the log has no resources at all, any person) within ``repeat_window``
-  minutes, with no other event of the case in between;
+  minutes, with no other event of the case in between (and, where the log has XES lifecycle
+  transitions, the same transition: a «start» and its «complete» are not a repeat);
 - ``duplicate_event``: the same, at the very same moment, from another source file (an overlap
   of two exports that the reading step did not remove).
 
@@ -30,6 +31,7 @@ from miner.discovery.dfg import CodedLog
 from miner.units import format_count, format_number, plural
 
 REPEAT_WINDOW = 10.0  # minutes
+LIFECYCLE = "lifecycle:transition"  # XES standard extension; pm4py's name for it
 MAX_EXAMPLES = 10
 
 
@@ -116,9 +118,12 @@ def _repeats(log: pd.DataFrame, coded: CodedLog, window: float) -> np.ndarray:
     gap = np.zeros(coded.n_events, dtype=np.int64)
     gap[1:] = np.diff(coded.timestamps.astype("datetime64[ns]").astype(np.int64))
     same &= gap <= int(window * 60e9)
-    if E.RESOURCE in log.columns and log[E.RESOURCE].notna().any():
-        who, _ = pd.factorize(log[E.RESOURCE].to_numpy()[coded.rows])  # missing -> -1
-        same[1:] &= who[1:] == who[:-1]
+    # the same person; and, in logs with lifecycle transitions (XES: start, complete), the same
+    # transition — a «start» followed by its «complete» minutes later is one piece of work, not two
+    for col in (E.RESOURCE, LIFECYCLE):
+        if col in log.columns and log[col].notna().any():
+            value, _ = pd.factorize(log[col].to_numpy()[coded.rows])  # missing -> -1
+            same[1:] &= value[1:] == value[:-1]
     return same
 
 
