@@ -10,8 +10,9 @@ each run and reports the others as data-quality items:
   (``org:resource``; when the log has no resources at all, any person) within ``repeat_window``
   minutes, with no other event of the case in between (and, where the log has XES lifecycle
   transitions, the same transition: a «start» and its «complete» are not a repeat);
-- ``duplicate_event``: the same, at the very same moment, from another source file (an overlap
-  of two exports that the reading step did not remove).
+- ``duplicate_event``: the same, but the second record comes from another source file (an
+  overlap of two exports, or one event recorded in two systems whose clocks differ by minutes,
+  that the reading step did not remove).
 
 ``repeat_window`` (default :data:`REPEAT_WINDOW` = 10 minutes) is the longest gap still read as
 «saved twice»: re-doing a step for a reason takes longer than that (someone has to notice, change
@@ -128,15 +129,13 @@ def _repeats(log: pd.DataFrame, coded: CodedLog, window: float) -> np.ndarray:
 
 
 def _kinds(log: pd.DataFrame, coded: CodedLog, later: np.ndarray) -> np.ndarray:
-    """Return per event 1 where it is a copy from another file at the same moment, else 0."""
+    """Return per event 1 where the repeat comes from another source file than the first record, else 0."""
     kind = np.zeros(coded.n_events, dtype=np.int8)
     if E.FILE not in log.columns:
         return kind
     files, _ = pd.factorize(log[E.FILE].to_numpy()[coded.rows])
     at = np.flatnonzero(later)
-    other_file = files[at] != files[at - 1]
-    same_time = coded.timestamps[at] == coded.timestamps[at - 1]
-    kind[at[other_file & same_time]] = 1
+    kind[at[files[at] != files[at - 1]]] = 1  # two files, two clocks: the same event, not a second save
     return kind
 
 
