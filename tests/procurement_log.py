@@ -145,7 +145,8 @@ def _noise(log: pd.DataFrame, rng: np.random.Generator, repeated: float,
     """Add records saved twice (1-5 minutes later, same person) and copies from a second file."""
     cases = log["case:concept:name"].unique()
     rep = set(rng.choice(cases, int(repeated * cases.size), replace=False).tolist())
-    dup = set(rng.choice(cases, int(duplicated * cases.size), replace=False).tolist())
+    rest = np.array([c for c in cases if c not in rep], dtype=object)  # one kind of noise per case
+    dup = set(rng.choice(rest, int(duplicated * cases.size), replace=False).tolist())
     first = ~log["case:concept:name"].duplicated()
     middle = log[~first & (log["concept:name"] != "Закрыта заявка")]
     one_each = middle.groupby("case:concept:name").sample(1, random_state=int(rng.integers(1 << 30)))

@@ -210,3 +210,50 @@ def test_fisher_tail_agrees_with_scipy() -> None:
     k = np.maximum(k, 0)
     ours, theirs = fisher_greater(k, total, hits, size), hypergeom.sf(k - 1, total, hits, size)
     assert np.allclose(ours, theirs, rtol=1e-6, atol=1e-300)
+
+
+def test_cli_repeat_window_and_deviation_table(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from miner.cli import cli
+
+    log_path = tmp_path / "log.parquet"
+    make_procurement(300, seed=5).log.to_parquet(log_path)
+    args = ["compare", str(log_path), "--declared", str(declared(tmp_path)), "-o", str(tmp_path / "out")]
+    run = CliRunner().invoke(cli, args + ["--json"])
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.stdout)["data_quality"]
+    off = CliRunner().invoke(cli, args + ["--json", "--repeat-window", "0"])
+    assert json.loads(off.stdout)["data_quality"] == []
+    table = CliRunner().invoke(cli, args)
+    assert table.stdout.splitlines()[1].split() == ["доля", "случаев", "отклонение", "(находки)"]
+    assert " D1 " in table.stdout and "качество данных: Повторное сохранение" in table.stdout
+
+
+def test_start_and_complete_of_one_activity_are_not_a_repeat(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from miner.comparison.quality import split_records
+    from miner.discovery.dfg import encode
+
+    t = pd.Timestamp("2026-03-02 10:00")
+    log = pd.DataFrame({"case:concept:name": ["1"] * 4, "concept:name": ["A", "B", "B", "B"],
+                        "time:timestamp": [t, t + pd.Timedelta(minutes=5), t + pd.Timedelta(minutes=8),
+                                           t + pd.Timedelta(minutes=9)],
+                        "org:resource": ["Ким"] * 4, "lifecycle:transition": ["complete", "start", "complete", "complete"]})
+    _, items = split_records(log, encode(log))
+    assert [(q.activity, q.events) for q in items] == [("B", 1)]  # the second «complete» only
+
+
+def test_an_amount_written_as_text_is_banded() -> None:
+    import pandas as pd
+
+    from miner.comparison.drivers import case_attributes
+    from miner.discovery.dfg import encode
+
+    n = 400
+    log = pd.DataFrame({"case:concept:name": [f"{i:04d}" for i in range(n)], "concept:name": "A",
+                        "time:timestamp": pd.Timestamp("2026-03-02 10:00"),
+                        "case:AMOUNT_REQ": [f"{1000 + 37 * i}" for i in range(n)]})
+    attributes = case_attributes(log, encode(log))
+    assert len(attributes.names["case:AMOUNT_REQ"]) == 4  # quartile bands, not 400 categories

@@ -6,4 +6,8 @@ from miner import lazy_api
 
 __getattr__, __dir__ = lazy_api({
     "compare": "miner.comparison.analysis",
+    "Comparison": "miner.comparison.analysis",
+    "Deviation": "miner.comparison.deviations",
+    "Driver": "miner.comparison.drivers",
+    "QualityItem": "miner.comparison.quality",
 })

@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 
 from miner.comparison.drivers import Attributes, Driver, find_drivers
-from miner.comparison.findings import KIND_ORDER, MAX_EXAMPLES, Finding, _in_cases
-from miner.comparison.wording import title
+from miner.comparison.findings import KIND_ORDER, MAX_EXAMPLES, Finding
+from miner.comparison.wording import in_cases, title
 from miner.declared.model import END, START, DeclaredProcess
 
 SAME_CASES = 0.8     # phi of two findings' case sets above which they are one cause
@@ -210,7 +210,7 @@ def _deviation(group: list[Finding], models: Mapping[str | None, DeclaredProcess
         shows[cases] = True
         drivers = find_drivers(shows, attributes)
     share = cases.size / n
-    summary = f"{name} — {_in_cases(int(cases.size), n)}." if cases.size else f"{name}."
+    summary = f"{name} — {in_cases(int(cases.size), n)}." if cases.size else f"{name}."
     return Deviation("", name, (), int(cases.size), share, tuple(str(c) for c in case_ids[cases[:MAX_EXAMPLES]]),
                      lost, drivers, summary, main.kind, main.process, cases, title(main, others, swap, lang="en"))
 

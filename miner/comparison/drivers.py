@@ -58,6 +58,7 @@ class Driver:
         share_in_value, share_elsewhere: the deviation's share among cases with / without it.
         lift: their ratio; p_value: Fisher's one-sided p-value, Holm-adjusted.
         summary: one sentence in Russian.
+        value_cases: all cases with the value.
     """
 
     attribute: str
@@ -68,13 +69,22 @@ class Driver:
     lift: float
     p_value: float
     summary: str
+    value_cases: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Return the driver as in findings.json."""
         return {"attribute": self.attribute, "value": self.value, "cases": self.cases,
                 "share_in_value": round(self.share_in_value, 4),
                 "share_elsewhere": round(self.share_elsewhere, 4), "lift": round(self.lift, 2),
-                "p_value": float(f"{self.p_value:.3g}"), "summary": self.summary}
+                "p_value": float(f"{self.p_value:.3g}"), "value_cases": self.value_cases, "summary": self.summary}
+
+    def sentence(self, lang: str = "ru") -> str:
+        """Return :attr:`summary` (Russian) or the same in English."""
+        if lang == "ru":
+            return self.summary
+        return (f"Cases with {attribute_label(self.attribute, 'en')} «{self.value}»: "
+                f"{format_share(self.share_in_value, lang='en')} ({format_count(self.cases)} of "
+                f"{format_count(self.value_cases)}), elsewhere {format_share(self.share_elsewhere, lang='en')}.")
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,8 @@ def case_attributes(log: pd.DataFrame, coded: CodedLog) -> Attributes:
         if col in SKIPPED or pd.api.types.is_datetime64_any_dtype(log[col]):
             continue
         values = log[col].to_numpy()[first]
-        made = _bands(values) if _numeric(log[col]) else _categories(values)
+        numbers = _as_numbers(values) if not _numeric(log[col]) else values
+        made = _bands(numbers) if numbers is not None else _categories(values)
         if made is not None and len(made[1]) > 1:
             codes[col], names[col] = made
     if coded.n_cases:
@@ -109,6 +120,23 @@ def case_attributes(log: pd.DataFrame, coded: CodedLog) -> Attributes:
 
 def _numeric(column: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def _as_numbers(values: np.ndarray) -> np.ndarray | None:
+    """Return text values as numbers when nearly all are («20000», «1 500,50»), else None.
+
+    XES and CSV often carry an amount as text; it is still an amount, to be banded.
+    """
+    text = pd.Series(values, dtype="object").dropna().astype(str)
+    if text.empty:
+        return None
+    cleaned = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(cleaned, errors="coerce")
+    if numbers.notna().mean() < 0.95 or numbers.nunique() <= MAX_VALUES:
+        return None  # text, or a code with few values: kept as categories
+    out = np.full(len(values), np.nan)
+    out[np.flatnonzero(pd.notna(values))] = numbers.to_numpy(dtype=float)
+    return out
 
 
 def _categories(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]] | None:
@@ -171,10 +199,9 @@ def find_drivers(shows: np.ndarray, attributes: Attributes, *, alpha: float = AL
         lift = share_in / max(share_else, 0.5 / (n_all - n))
         if q <= alpha and k >= MIN_CASES and lift >= MIN_LIFT and share_in - share_else >= MIN_GAP:
             value = attributes.names[attribute][v]
+            sentence = driver_sentence(attribute, value, int(k), int(n), share_in, share_else)
             out.append((k - n * share_else, Driver(attribute, value, int(k), float(share_in), float(share_else),
-                                                   float(lift), float(q),
-                                                   driver_sentence(attribute, value, int(k), int(n), share_in,
-                                                                   share_else))))
+                                                   float(lift), float(q), sentence, int(n))))
     out.sort(key=lambda x: (-x[0], -x[1].lift))
     return tuple(d for _, d in out[:MAX_DRIVERS])
 
@@ -245,12 +272,15 @@ def driver_sentence(attribute: str, value: str, cases: int, size: int, share_in:
             f"({format_count(cases)} из {format_count(size)}), в остальных — {format_share(share_else)}.")
 
 
-def attribute_label(attribute: str) -> str:
+def attribute_label(attribute: str, lang: str = "ru") -> str:
     """Name an attribute for a table: «сотрудник, начавший случай», «месяц начала»…"""
-    labels = {E.RESOURCE: "сотрудник, начавший случай", E.GROUP: "подразделение", E.ROLE: "роль",
-              E.CLIENT: "клиент", E.FILE: "файл", E.SYSTEM: "система", MONTH: "месяц начала",
-              WEEKDAY: "день недели начала"}
-    return labels.get(attribute, attribute.split(":", 1)[-1])
+    labels = {E.RESOURCE: ("сотрудник, начавший случай", "the employee who started the case"),
+              E.GROUP: ("подразделение", "department"), E.ROLE: ("роль", "role"), E.CLIENT: ("клиент", "client"),
+              E.FILE: ("файл", "file"), E.SYSTEM: ("система", "system"), MONTH: ("месяц начала", "start month"),
+              WEEKDAY: ("день недели начала", "start weekday")}
+    if attribute in labels:
+        return labels[attribute][0 if lang == "ru" else 1]
+    return attribute.split(":", 1)[-1]
 
 
 __all__: Sequence[str] = ("Driver", "Attributes", "case_attributes", "find_drivers")

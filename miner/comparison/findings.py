@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 
 from miner.declared.model import END, START, DeclaredProcess, Limit
-from miner.language import agree_adjective
-from miner.units import format_count, format_number, format_share
+from miner.comparison.wording import summary
+from miner.units import format_number
 
 UNOBSERVED_SHARE = 0.01
 MAX_EXAMPLES = 10
@@ -128,13 +128,13 @@ class Traces:
 
 
 def _make(kind: str, traces: Traces, variants: np.ndarray, fields: dict[str, Any],
-          summary: Any, n_cases: int | None = None) -> Finding | None:
+          n_cases: int | None = None) -> Finding | None:
     """Build a finding from the variants that show it (None when no case does)."""
     cases, examples = traces.hit(variants)
     if not cases:
         return None
     total = n_cases or traces.n_cases
-    return Finding(kind, cases, cases / total, examples, summary(cases, total), fields,
+    return Finding(kind, cases, cases / total, examples, summary(kind, fields, cases, total), fields,
                    case_index=traces.cases_of(variants))
 
 
@@ -152,11 +152,8 @@ def undeclared_findings(traces: Traces, known: set[str]) -> list[Finding]:
                 repeated.setdefault(a, np.zeros(n, bool))[v] = True
             seen.add(a)
             present.setdefault(a, np.zeros(n, bool))[v] = True
-    out = [_make("undeclared_step", traces, mask, {"activity": a},
-                 lambda c, t, a=a: f"«{a}» нет в описании, но это действие встречается {_in_cases(c, t)}.")
-           for a, mask in present.items()]
-    out += [_make("rework", traces, mask, {"activity": a},
-                  lambda c, t, a=a: f"«{a}» повторяется {_in_cases(c, t)}.") for a, mask in repeated.items()]
+    out = [_make("undeclared_step", traces, mask, {"activity": a}) for a, mask in present.items()]
+    out += [_make("rework", traces, mask, {"activity": a}) for a, mask in repeated.items()]
     return [f for f in out if f is not None]
 
 
@@ -188,20 +185,14 @@ def step_findings(traces: Traces, declared: DeclaredProcess, *, outside: Sequenc
         seen_cases, _ = traces.hit(present.get(name, none))
         if seen_cases == 0 or (name in mandatory and seen_cases < UNOBSERVED_SHARE * traces.n_cases):
             unobserved.add(name)
-            f = _make("unobserved_step", traces, ~present.get(name, none),
-                      {"activity": name, "seen_cases": seen_cases},
-                      lambda c, t, name=name, k=seen_cases: f"Шаг «{name}» описан, но в данных "
-                      + ("не встречается ни разу" if not k else f"встречается лишь {_in_cases(k, t)}")
-                      + " — его делают вне системы или не делают.")
-            out.append(f)
+            out.append(_make("unobserved_step", traces, ~present.get(name, none),
+                             {"activity": name, "seen_cases": seen_cases}))
     for name in mandatory:
         if name not in unobserved and name not in outside:
-            out.append(_make("skipped_step", traces, ~present.get(name, none), {"activity": name},
-                             lambda c, t, name=name: f"Шаг «{name}» пропущен {_in_cases(c, t)}."))
+            out.append(_make("skipped_step", traces, ~present.get(name, none), {"activity": name}))
     for a, mask in repeated.items():
         if a in steps:
-            out.append(_make("rework", traces, mask, {"activity": a},
-                             lambda c, t, a=a: f"«{a}» повторяется {_in_cases(c, t)}."))
+            out.append(_make("rework", traces, mask, {"activity": a}))
     return [f for f in out if f is not None]
 
 
@@ -239,9 +230,7 @@ def path_findings(traces: Traces, declared: DeclaredProcess, *, skip: Sequence[s
     out: list[Finding | None] = []
     for (a, b), mask in pairs.items():
         if (a, b) not in declared.edges and a not in ignore and b not in ignore:
-            out.append(_make("undeclared_path", traces, mask, {"from": a, "to": b},
-                             lambda c, t, a=a, b=b: f"{_said(a, b, 'не описан')}, но встречается "
-                             f"{_in_cases(c, t)}."))
+            out.append(_make("undeclared_path", traces, mask, {"from": a, "to": b}))
     seen = set(pairs)
     if ignore:  # a declared path may be seen with ignored activities in between
         for seq in traces.sequences:
@@ -249,30 +238,9 @@ def path_findings(traces: Traces, declared: DeclaredProcess, *, skip: Sequence[s
             seen.update(zip(path, path[1:]))
     for a, b in sorted(declared.edges - seen):
         if a not in skip and b not in skip:
-            out.append(Finding("unobserved_path", 0, 0.0, (), f"{_said(a, b, 'описан')}, но в данных "
-                               "не встречается ни разу.", {"from": a, "to": b}))
+            fields = {"from": a, "to": b}
+            out.append(Finding("unobserved_path", 0, 0.0, (), summary("unobserved_path", fields, 0, n), fields))
     return [f for f in out if f is not None]
-
-
-def _path(a: str, b: str) -> str:
-    """Name a path as the subject of a sentence, with the ending its verb needs (``-`` / ``-о``)."""
-    if a == START:
-        return f"Начало процесса с «{b}»|о"
-    if b == END:
-        return f"Завершение процесса на «{a}»|о"
-    return f"Переход «{a}» → «{b}»|"
-
-
-def _said(a: str, b: str, verb: str) -> str:
-    """Return e.g. ``Переход «A» → «B» не описан`` / ``Начало процесса с «B» не описано``."""
-    subject, ending = _path(a, b).split("|")
-    return f"{subject} {verb}{ending}"
-
-
-def _in_cases(cases: int, total: int) -> str:
-    """Say ``в 230 случаях из 1 000 (23 %)`` with the right case ending."""
-    word = "случае" if cases % 10 == 1 and cases % 100 != 11 else "случаях"
-    return f"в {format_count(cases)} {word} из {format_count(total)} ({format_share(cases / total)})"
 
 
 def role_findings(step_codes: np.ndarray, case_index: np.ndarray, case_ids: np.ndarray,
@@ -309,13 +277,11 @@ def role_findings(step_codes: np.ndarray, case_index: np.ndarray, case_ids: np.n
                     for i in np.argsort(-counts, kind="stable") if counts[i]}
         top = max(((v, s) for v, s in observed.items() if normalize(v) != normalize(want)),
                   key=lambda x: x[1])
-        what = "роль" if attribute == "role" else "подразделение"
-        summary = (f"Шаг «{step.name}» {_in_cases(hit_cases.size, n_cases)} выполняет не «{want}», "
-                   f"а {agree_adjective('другой', what)} {what}: чаще всего «{top[0]}» ({format_share(top[1])} событий).")
+        fields = {"activity": step.name, "attribute": attribute, "declared": want, "observed": observed}
+        said = summary("role_mismatch", fields, int(hit_cases.size), n_cases, top=top[0], top_share=top[1])
         out.append(Finding("role_mismatch", int(hit_cases.size), hit_cases.size / n_cases,
-                           tuple(str(c) for c in case_ids[hit_cases[:MAX_EXAMPLES]]), summary,
-                           {"activity": step.name, "attribute": attribute, "declared": want,
-                            "observed": observed}, case_index=hit_cases))
+                           tuple(str(c) for c in case_ids[hit_cases[:MAX_EXAMPLES]]), said, fields,
+                           case_index=hit_cases))
     return out
 
 
@@ -343,15 +309,13 @@ def slow_findings(step_codes: np.ndarray, case_index: np.ndarray, case_ids: np.n
         hit_cases = np.unique(case_index[over])
         median = float(np.median(waits[over])) / 3600
         lost = float((waits[over] - limit).sum()) / 3600
-        summary = (f"Шаг «{step.name}» дольше норматива {_limit_words(step.within, working)} "
-                   f"{_in_cases(hit_cases.size, n_cases)}: в них медиана "
-                   f"{format_number(median)} {unit}.")
+        fields = {"activity": step.name, "declared": step.within.text, "median_hours": round(median, 1),
+                  "median_all_hours": round(float(np.median(waits[mine])) / 3600, 1),
+                  "limit_hours": round(limit / 3600, 2)}
+        said = summary("slow_step", fields, int(hit_cases.size), n_cases, limit=_limit_words(step.within, working),
+                       median=format_number(median), unit=unit)
         out.append(Finding("slow_step", int(hit_cases.size), hit_cases.size / n_cases,
-                           tuple(str(c) for c in case_ids[hit_cases[:MAX_EXAMPLES]]), summary,
-                           {"activity": step.name, "declared": step.within.text,
-                            "median_hours": round(median, 1),
-                            "median_all_hours": round(float(np.median(waits[mine])) / 3600, 1),
-                            "limit_hours": round(limit / 3600, 2)},
+                           tuple(str(c) for c in case_ids[hit_cases[:MAX_EXAMPLES]]), said, fields,
                            time_lost_hours=lost, case_index=hit_cases))
     return out
 

@@ -8,9 +8,11 @@ each run and reports the others as data-quality items:
 
 - ``repeated_entry``: the same activity recorded again in the same case by the same person
   (``org:resource``; when the log has no resources at all, any person) within ``repeat_window``
-  minutes, with no other event of the case in between;
-- ``duplicate_event``: the same, at the very same moment, from another source file (an overlap
-  of two exports that the reading step did not remove).
+  minutes, with no other event of the case in between (and, where the log has XES lifecycle
+  transitions, the same transition: a «start» and its «complete» are not a repeat);
+- ``duplicate_event``: the same, but the second record comes from another source file (an
+  overlap of two exports, or one event recorded in two systems whose clocks differ by minutes,
+  that the reading step did not remove).
 
 ``repeat_window`` (default :data:`REPEAT_WINDOW` = 10 minutes) is the longest gap still read as
 «saved twice»: re-doing a step for a reason takes longer than that (someone has to notice, change
@@ -31,6 +33,7 @@ from miner.prepared import PreparedLog
 from miner.units import format_count, format_number, plural
 
 REPEAT_WINDOW = 10.0  # minutes
+LIFECYCLE = "lifecycle:transition"  # XES standard extension; pm4py's name for it
 MAX_EXAMPLES = 10
 
 
@@ -117,22 +120,23 @@ def _repeats(log: pd.DataFrame, coded: CodedLog, window: float) -> np.ndarray:
     gap = np.zeros(coded.n_events, dtype=np.int64)
     gap[1:] = np.diff(coded.timestamps.astype("datetime64[ns]").astype(np.int64))
     same &= gap <= int(window * 60e9)
-    if E.RESOURCE in log.columns and log[E.RESOURCE].notna().any():
-        who, _ = pd.factorize(log[E.RESOURCE].to_numpy()[coded.rows])  # missing -> -1
-        same[1:] &= who[1:] == who[:-1]
+    # the same person; and, in logs with lifecycle transitions (XES: start, complete), the same
+    # transition — a «start» followed by its «complete» minutes later is one piece of work, not two
+    for col in (E.RESOURCE, LIFECYCLE):
+        if col in log.columns and log[col].notna().any():
+            value, _ = pd.factorize(log[col].to_numpy()[coded.rows])  # missing -> -1
+            same[1:] &= value[1:] == value[:-1]
     return same
 
 
 def _kinds(log: pd.DataFrame, coded: CodedLog, later: np.ndarray) -> np.ndarray:
-    """Return per event 1 where it is a copy from another file at the same moment, else 0."""
+    """Return per event 1 where the repeat comes from another source file than the first record, else 0."""
     kind = np.zeros(coded.n_events, dtype=np.int8)
     if E.FILE not in log.columns:
         return kind
     files, _ = pd.factorize(log[E.FILE].to_numpy()[coded.rows])
     at = np.flatnonzero(later)
-    other_file = files[at] != files[at - 1]
-    same_time = coded.timestamps[at] == coded.timestamps[at - 1]
-    kind[at[other_file & same_time]] = 1
+    kind[at[files[at] != files[at - 1]]] = 1  # two files, two clocks: the same event, not a second save
     return kind
 
 

@@ -9,4 +9,5 @@ __getattr__, __dir__ = lazy_api({
     "DeclaredProcess": "miner.declared.model",
     "START": "miner.declared.model",
     "END": "miner.declared.model",
+    "check_steps": "miner.declared.matching",
 })

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from miner.interviews.facts import APPROVAL, Facts, Unit
@@ -227,15 +228,28 @@ def _about_deviation(say: _Say, made: Pair, deviation: Any) -> Pair:
     words = _WHY[say.lang]
     why = ""
     if deviation.drivers:
-        why = " " + words["where"].format(drivers=" ".join(d.summary for d in deviation.drivers[:3]))
-        named = {d.value for d in deviation.drivers if d.attribute == "org:group"}
-        units = units + [u for u in say.facts.units if u.name in named and u not in units]
+        why = " " + words["where"].format(drivers=" ".join(d.sentence(say.lang) for d in deviation.drivers[:3]))
+        units = units + [u for u in _driver_units(say.facts, deviation.drivers) if u not in units]
     title = deviation.title if say.lang == "ru" else (deviation.title_en or deviation.title)
+    title = title[:1].lower() + title[1:]  # it follows a colon in the data line
     about = words["data"].format(id=deviation.id, title=title, findings=", ".join(deviation.findings))
     facts = {**question.facts, "deviation": deviation.id, "cases": deviation.cases, "share": deviation.share,
              "drivers": [d.to_dict() for d in deviation.drivers], "why": why, "deviation_data": about}
     return units, replace(question, text=question.text + why, data=question.data + about, facts=facts,
                           examples=tuple(deviation.examples[:5]))
+
+
+def _driver_units(facts: Facts, drivers: Sequence[Any]) -> list[Unit]:
+    """The units to ask about drivers: a department named, the unit where a named employee works most."""
+    out: list[Unit] = []
+    for d in drivers:
+        if d.attribute == "org:group":
+            out += [u for u in facts.units if u.name == d.value]
+        elif d.attribute == "org:resource" and "org:resource" in facts.log.columns:
+            mine = facts.unit_codes[(facts.log["org:resource"] == d.value).to_numpy(dtype=bool)]
+            if mine.size:
+                out.append(facts.units[int(np.bincount(mine).argmax())])
+    return [u for i, u in enumerate(out) if u not in out[:i]]
 
 
 def _log_names(part: Any, step: str) -> list[str]:

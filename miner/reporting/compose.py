@@ -224,7 +224,7 @@ _T = {
                               "отклонение встречается заметно чаще (точный критерий Фишера с поправкой Холма).",
            "h_deviation": "Отклонение", "h_findings_ids": "Находки", "h_drivers": "Где чаще",
            "h_id": "№", "no_drivers": "—", "time_lost": "сверх норматива: {hours} раб. ч",
-           "s_quality": "Качество записей",
+           "s_quality": "1.3 Качество записей",
            "quality_text": "Это свойства записей, а не работы: повторное сохранение той же записи тем же "
                            "сотрудником через несколько минут и копии одного события из разных файлов. "
                            "В сравнении с описанием учитывается первая запись; в отклонения, требования и "
@@ -238,7 +238,7 @@ _T = {
                               "markedly more frequent (Fisher's exact test, Holm correction).",
            "h_deviation": "Deviation", "h_findings_ids": "Findings", "h_drivers": "More often where",
            "h_id": "No.", "no_drivers": "—", "time_lost": "over the limit: {hours} working h",
-           "s_quality": "Record quality",
+           "s_quality": "1.3 Record quality",
            "quality_text": "These are properties of the records, not of the work: the same record saved again by "
                            "the same person minutes later, and copies of one event from several files. The "
                            "comparison counts the first record; they are never deviations, requirements or "
@@ -292,16 +292,14 @@ def _limited(c: Composer, table: Any, rows: int, name: str) -> list[Block]:
 def _deviations_table(c: Composer, deviations: list[Any], name: str) -> Any:
     x = _T[c.lang]
     titles = [d.title if c.lang == "ru" else (d.title_en or d.title) for d in deviations]
-    drivers = ["; ".join(v.summary for v in d.drivers) if c.lang == "ru" and d.drivers
-               else "; ".join(f"{v.value}: {c.share(v.share_in_value)} / {c.share(v.share_elsewhere)}"
-                              for v in d.drivers) or x["no_drivers"] for d in deviations]
+    drivers = [" ".join(v.sentence(c.lang) for v in d.drivers) or x["no_drivers"] for d in deviations]
     frame = pd.DataFrame({x["h_id"]: [d.id for d in deviations], x["h_deviation"]: titles,
                           c.t["h_cases"]: [d.cases for d in deviations], c.t["h_share"]: [d.share for d in deviations],
                           x["h_findings_ids"]: [", ".join(d.findings) for d in deviations],
                           x["h_drivers"]: drivers,
                           c.t["h_example_cases"]: [", ".join(map(str, d.examples[:3])) for d in deviations]})
     return make_table(name, frame, [str, text, c.count, c.share, text, text, text],
-                      widths=(0.4, 2.6, 0.8, 0.7, 0.9, 3.0, 1.6),
+                      widths=(0.4, 2.9, 0.8, 0.7, 0.8, 2.9, 1.5),
                       numeric=(False, False, True, True, False, False, False))
 
 
