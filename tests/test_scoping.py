@@ -132,6 +132,9 @@ def test_scope_json_and_maps_are_written(result):
     assert {"sequence_entropy", "variants", "k80", "top_start_share", "fitness"} <= set(first["measures"])
     svg = (result.paths[0].parent / f"{result.department(PURCHASES).map}.svg").read_text(encoding="utf-8")
     assert "Согласована заявка" in svg and "переход между системами" in svg and "(почта)" in svg
+    assert "ввод через" in svg and "записан не там, где заявлено" in svg
+    sales = (result.paths[0].parent / f"{result.department(SALES).map}.svg").read_text(encoding="utf-8")
+    assert "переход между системами" not in sales and "(почта)" not in sales  # the legend lists only what is drawn
 
 
 def test_result_shows_as_a_table(result):
