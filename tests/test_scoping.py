@@ -192,3 +192,15 @@ def test_the_measure_does_not_drift_with_department_size(department):
     assert abs(small.sequence_entropy - large.sequence_entropy) <= 0.03
     assert large.entropy_all < large.sequence_entropy or department == DESIGN  # all cases: lower, as ln n grows
     assert classify(small.sequence_entropy) == classify(large.sequence_entropy) == VERDICTS[department]
+
+
+ONEC = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "onec"
+
+
+@pytest.mark.skipif(not (ONEC / "yy_eventlog_lgd" / "1Cv8.lgd").exists(), reason="1C samples not in ../shared/data/onec")
+def test_real_journal_platform_events_are_not_business_steps():
+    frame = prepare_log(ONEC / "yy_eventlog_lgd" / "1Cv8.lgd", case_notion="session").frame
+    dropped = frame.loc[~business_mask(frame), E.ACTIVITY]
+    assert len(dropped) and dropped.str.match(r"^(Сеанс|Фоновое задание)\. ").all()
+    kept = frame.loc[business_mask(frame), E.ACTIVITY]
+    assert not kept.str.match(r"^(Сеанс|Фоновое задание|Транзакция)\. ").any()
