@@ -204,3 +204,11 @@ def test_real_journal_platform_events_are_not_business_steps():
     assert len(dropped) and dropped.str.match(r"^(Сеанс|Фоновое задание)\. ").all()
     kept = frame.loc[business_mask(frame), E.ACTIVITY]
     assert not kept.str.match(r"^(Сеанс|Фоновое задание|Транзакция)\. ").any()
+
+
+def test_cases_can_be_grouped_by_source_file(company):
+    log = company[0]
+    by_file = scope(log, by="file", samples=20)
+    names = {d.department for d in by_file.departments}
+    assert {"sales_1c.csv", "purchases_1c.csv", "design_tracker.xlsx"} <= names
+    assert by_file.department("design_tracker.xlsx").verdict == "project" and by_file.by == "file"
