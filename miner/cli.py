@@ -370,11 +370,13 @@ def demo(output: Path, data: Path | None, lang: str, pseudonymize: bool) -> None
 @click.option("--by", default="department", show_default=True,
               help="Group cases by department (of the first step), role, resource, file, system or a column name.")
 @click.option("--min-cases", default=100, show_default=True, help="Fewest cases for a verdict.")
+@click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", show_default=True,
+              help="Language of the scope maps' legend (the reasons are in Russian).")
 @click.option("--json", "as_json", is_flag=True, help="Print scope.json to stdout (for other programs).")
 @source_options
 @handle_errors
 def scope(sources: tuple[Path, ...], output: Path, declared: tuple[Path, ...], by: str, min_cases: int,
-          as_json: bool, **kwargs: Any) -> None:
+          lang: str, as_json: bool, **kwargs: Any) -> None:
     """Judge each department's work (process, semi, project) and map where information crosses systems.
 
     \b
@@ -385,7 +387,7 @@ def scope(sources: tuple[Path, ...], output: Path, declared: tuple[Path, ...], b
     import miner
 
     result = miner.scope(one_or_many(sources), output, declared=list(declared) or None, by=by,
-                         min_cases=min_cases, **read_options(kwargs))
+                         min_cases=min_cases, lang=lang, **read_options(kwargs))
     echo_result(result, as_json)
 
 

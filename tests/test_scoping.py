@@ -132,6 +132,9 @@ def test_scope_json_and_maps_are_written(result):
     assert {"sequence_entropy", "variants", "k80", "top_start_share", "fitness"} <= set(first["measures"])
     svg = (result.paths[0].parent / f"{result.department(PURCHASES).map}.svg").read_text(encoding="utf-8")
     assert "Согласована заявка" in svg and "переход между системами" in svg and "(почта)" in svg
+    assert "ввод через" in svg and "записан не там, где заявлено" in svg
+    sales = (result.paths[0].parent / f"{result.department(SALES).map}.svg").read_text(encoding="utf-8")
+    assert "переход между системами" not in sales and "(почта)" not in sales  # the legend lists only what is drawn
 
 
 def test_result_shows_as_a_table(result):
@@ -189,3 +192,23 @@ def test_the_measure_does_not_drift_with_department_size(department):
     assert abs(small.sequence_entropy - large.sequence_entropy) <= 0.03
     assert large.entropy_all < large.sequence_entropy or department == DESIGN  # all cases: lower, as ln n grows
     assert classify(small.sequence_entropy) == classify(large.sequence_entropy) == VERDICTS[department]
+
+
+ONEC = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "onec"
+
+
+@pytest.mark.skipif(not (ONEC / "yy_eventlog_lgd" / "1Cv8.lgd").exists(), reason="1C samples not in ../shared/data/onec")
+def test_real_journal_platform_events_are_not_business_steps():
+    frame = prepare_log(ONEC / "yy_eventlog_lgd" / "1Cv8.lgd", case_notion="session").frame
+    dropped = frame.loc[~business_mask(frame), E.ACTIVITY]
+    assert len(dropped) and dropped.str.match(r"^(Сеанс|Фоновое задание)\. ").all()
+    kept = frame.loc[business_mask(frame), E.ACTIVITY]
+    assert not kept.str.match(r"^(Сеанс|Фоновое задание|Транзакция)\. ").any()
+
+
+def test_cases_can_be_grouped_by_source_file(company):
+    log = company[0]
+    by_file = scope(log, by="file", samples=20)
+    names = {d.department for d in by_file.departments}
+    assert {"sales_1c.csv", "purchases_1c.csv", "design_tracker.xlsx"} <= names
+    assert by_file.department("design_tracker.xlsx").verdict == "project" and by_file.by == "file"

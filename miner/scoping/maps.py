@@ -22,6 +22,7 @@ from miner.declared.model import DeclaredProcess
 from miner.discovery.dfg import encode
 from miner.discovery.maps import END, GREY, RED, START, ProcessMap, _attrs, _header, _width, _wrap
 from miner.discovery.simplification import simplify
+from miner.declared.matching import normalize_system
 from miner.scoping.boundary import DEPARTMENT, declared_systems, is_offline
 from miner.scoping.measures import without_repeats
 from miner.units import format_count, format_duration, format_share
@@ -69,8 +70,7 @@ def scope_map(part: pd.DataFrame, department: str, crossings: Sequence[dict[str,
     shares = part.groupby(E.ACTIVITY)[E.SYSTEM].value_counts(normalize=True)
     colours = system_colours(list(part[E.SYSTEM].value_counts().index))
     wanted = declared_systems(declared, department, list(dfg.activities))
-    lines = _header("scope", _legend(colours, lang, simple.note(lang)))
-    lines[-1] = lines[-1].replace("labelloc=b; labeljust=l;", "labelloc=t; labeljust=r;")
+    lines: list[str] = []
     ids = {name: f"a{i}" for i, name in enumerate(dfg.activities)}
     for i, name in enumerate(dfg.activities):
         lines.append(_node(ids[name], name, int(dfg.activity_events[i]), shares.loc[name], colours, wanted.get(name),
@@ -86,8 +86,14 @@ def scope_map(part: pd.DataFrame, department: str, crossings: Sequence[dict[str,
     for i, count in enumerate(dfg.end.tolist()):
         if count:
             lines.append(f"  {ids[dfg.activities[i]]} -> {END} {_attrs(label=' ' + format_count(count), penwidth=_width(count, top))};")
-    lines += _offline_steps(declared, department, ids)
-    lines.append("}")
+    offline = _offline_steps(declared, department, ids)
+    shown = {"crossing": any((dfg.activities[a], dfg.activities[b]) in crossed
+                             for a, b in zip(dfg.source.tolist(), dfg.target.tolist())),
+             "elsewhere": any(_elsewhere(shares.loc[n], wanted.get(n)) for n in dfg.activities),
+             "offline": bool(offline)}
+    head = _header("scope", _legend(colours, lang, simple.note(lang), shown))
+    head[-1] = head[-1].replace("labelloc=b; labeljust=l;", "labelloc=t; labeljust=r;")
+    lines = head + lines + offline + ["}"]
     return ProcessMap("\n".join(lines) + "\n", "frequency", simple.hidden_activities, simple.hidden_paths)
 
 
@@ -101,10 +107,16 @@ def _node(node_id: str, name: str, count: int, shares: pd.Series, colours: dict[
     if late is not None:
         words = ("ввод через", "позже суток") if lang == "ru" else ("entered after", "over a day")
         label += f"\n{words[0]} {format_duration(late[0] * 3600, lang=lang)} · {words[1]} {format_share(late[1], lang=lang)}"
-    elsewhere = target is not None and not is_offline(target) and \
-        float(sum(v for k, v in shares.items() if str(k).casefold() == target.casefold())) < 1 - MIXED_MIN
-    extra: dict[str, Any] = {"color": RED, "penwidth": 2.5} if elsewhere else {}
+    extra: dict[str, Any] = {"color": RED, "penwidth": 2.5} if _elsewhere(shares, target) else {}
     return f"  {node_id} {_attrs(label=label, fillcolor=colours.get(main, SYSTEM_COLOURS[-1]), fontcolor='black', **extra)};"
+
+
+def _elsewhere(shares: pd.Series, target: str | None) -> bool:
+    """Tell whether a step is recorded elsewhere than its declared (online) system in a visible share."""
+    if target is None or is_offline(target):
+        return False
+    inside = float(sum(v for k, v in shares.items() if normalize_system(k) == normalize_system(target)))
+    return inside < 1 - MIXED_MIN
 
 
 def _crossed(crossings: Sequence[dict[str, Any]], department: str) -> dict[tuple[str, str], list[dict[str, Any]]]:
@@ -140,16 +152,18 @@ def _offline_steps(declared: Sequence[DeclaredProcess], department: str, ids: di
     return lines
 
 
-def _legend(colours: dict[str, str], lang: Lang, note: str | None) -> str:
+def _legend(colours: dict[str, str], lang: Lang, note: str | None, shown: dict[str, bool]) -> str:
+    """Return the HTML-like legend: the systems' colours, then the marks this map uses."""
     text = _TEXT[lang]
-    rows = [f'<tr><td colspan="2" align="left"><b>{html.escape(text[3])}</b></td></tr>']
-    rows += [f'<tr><td bgcolor="{c}" width="18"> </td><td align="left">{html.escape(s)}</td></tr>'
+    rows = [f'<tr><td></td><td align="left"><b>{html.escape(text[3])}</b></td></tr>']
+    rows += [f'<tr><td bgcolor="{c}" width="18" height="14" fixedsize="true"></td><td align="left">{html.escape(s)}</td></tr>'
              for s, c in colours.items()]
-    rows += [f'<tr><td><font color="{RED}">━━</font></td><td align="left"><font color="{RED}">{html.escape(text[0])}</font></td></tr>',
-             f'<tr><td><font color="{RED}">▢</font></td><td align="left"><font color="{RED}">{html.escape(text[1])}</font></td></tr>',
-             f'<tr><td><font color="#969696">┅</font></td><td align="left"><font color="#555555">{html.escape(text[2])}</font></td></tr>']
+    marks = (("crossing", RED, "━━", RED, text[0]), ("elsewhere", RED, "▢", RED, text[1]),
+             ("offline", "#969696", "┅", "#555555", text[2]))
+    rows += [f'<tr><td><font color="{c}">{sign}</font></td><td align="left"><font color="{tc}">'
+             f'{html.escape(label)}</font></td></tr>' for key, c, sign, tc, label in marks if shown[key]]
     if note:
-        rows.append(f'<tr><td colspan="2" align="left"><font color="#777777">{html.escape(note)}</font></td></tr>')
+        rows.append(f'<tr><td></td><td align="left"><font color="#777777">{html.escape(note)}</font></td></tr>')
     return f'<<table border="0" cellborder="0" cellspacing="2">{"".join(rows)}</table>>'
 
 

@@ -53,12 +53,20 @@ def business_mask(frame: pd.DataFrame) -> np.ndarray:
         >>> business_mask(f).tolist()
         [False, True]
     """
-    names = frame[E.ACTIVITY].astype("str").str.casefold().str.replace(r"\s+", " ", regex=True)
-    technical = names.str.startswith(TECHNICAL_TITLES).to_numpy(dtype=bool)
+    technical = _starts_with(frame[E.ACTIVITY], TECHNICAL_TITLES, fold=True)
     if ONEC_EVENT in frame.columns:
-        ids = frame[ONEC_EVENT].astype("str").fillna("")
-        technical |= ids.str.startswith(TECHNICAL_EVENT_IDS).to_numpy(dtype=bool)
+        technical |= _starts_with(frame[ONEC_EVENT], TECHNICAL_EVENT_IDS, fold=False)
     return ~technical
+
+
+def _starts_with(column: pd.Series, prefixes: tuple[str, ...], *, fold: bool) -> np.ndarray:
+    """Tell for each value whether it starts with one of ``prefixes`` (checked once per distinct value)."""
+    codes, uniques = pd.factorize(column)
+    names = pd.Series(uniques, dtype="str").fillna("")
+    if fold:
+        names = names.str.casefold().str.replace(r"\s+", " ", regex=True)
+    hit = np.append(names.str.startswith(prefixes).to_numpy(dtype=bool), False)  # code -1 (missing): not a hit
+    return hit[codes]
 
 
 @dataclass(frozen=True)

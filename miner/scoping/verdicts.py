@@ -3,8 +3,9 @@
 Thresholds on the normalised prefix-automaton sequence entropy (calibrated in docs/scope.md on the
 public logs and on generated extremes): at most :data:`PROCESS_MAX` a repeatable process, from
 :data:`PROJECT_MIN` project-like work, in between a common frame with free parts. Fewer than
-:data:`MIN_CASES` cases give no verdict: below that the bootstrap interval of the entropy is wider
-than the semi band (0.25), so the verdict would be a coin toss.
+:data:`MIN_CASES` cases give no verdict: below that the value's shift from its level at 300 cases
+(+0.08 for a frame with free parts at 30 cases) plus the width of its interval (0.08) take up most
+of the semi band (0.25), so the verdict would hinge on the sample (docs/scope.md, table 3).
 """
 from __future__ import annotations
 
