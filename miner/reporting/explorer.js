@@ -16,6 +16,7 @@
          none: "No cases", old: "This browser is too old for the interactive map; open the file in a recent Chrome, Edge, Firefox or Safari."}
   };
   var SHOWN = 50, VARIANTS = 100, SVGNS = "http://www.w3.org/2000/svg";
+  var order = new Intl.Collator(undefined, {numeric: true});
 
   function plural(n, forms, lang) {
     if (lang !== "ru") { return n === 1 ? forms[0] : forms[1]; }
@@ -128,6 +129,7 @@
         dev.ex.forEach(function (id) { if (ids.indexOf(id) < 0) { ids.push(id); } });
         note = w.examples + num(dev.cases);
       }
+      ids.sort(order.compare);  // З-2 before З-10
       get("count").textContent = String(ids.length);
       get("count-word").textContent = plural(ids.length, w.cases, lang);
       var box = get("cases");
