@@ -378,7 +378,7 @@ class _State:
                 stop = pos  # the record goes on past this chunk: read it again with the next one
                 break
             self.record += 1
-            values = self.convert(scan.fields) if scan.status == "ok" else scan.reason
+            values = self.convert(scan.fields) if scan.status == "ok" and scan.fields is not None else scan.reason
             if isinstance(values, str):
                 line = self.line + buf.count(b"\n", 0, pos)
                 snippet = data[pos:min(scan.end, pos + 120)].decode("utf-8", "replace")

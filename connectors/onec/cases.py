@@ -11,7 +11,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from connectors.onec.presentations import find_kind, parse_presentations_arrow, title_of_metadata
+from connectors.onec.presentations import find_kind, kind_metadata, parse_presentations_arrow, title_of_metadata
 
 OBJECT_VERBS = {"_$Data$_.New": "создан", "_$Data$_.Update": "изменен", "_$Data$_.Post": "проведен",
                 "_$Data$_.Unpost": "проведение отменено", "_$Data$_.Delete": "удален",
@@ -112,7 +112,7 @@ def doc_kinds(pres: Presentations, meta: Cat) -> pd.Categorical:
 
     from_meta = [m.split(".", 1)[1] if m.startswith("Документ.") else None for m in meta.labels] + [None]
     kinds = pres.kind.dictionary_encode()
-    mapped = [(find_kind(k).metadata if find_kind(k) else k) for k in kinds.dictionary.to_pylist()]
+    mapped = [(kind_metadata(k) or k) for k in kinds.dictionary.to_pylist()]
     names = sorted({x for x in from_meta + mapped if x})
     index = {n: i for i, n in enumerate(names)}
     meta_code = np.array([index.get(x, -1) if x else -1 for x in from_meta], dtype=np.int64)[

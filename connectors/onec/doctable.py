@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from connectors.onec.links import header_key, link_column, split_cell
-from connectors.onec.presentations import DocumentKind, find_kind, guid_created, parse_presentations
+from connectors.onec.presentations import (DocumentKind, find_kind, guid_created, kind_metadata, kind_title,
+                                            parse_presentations)
 from miner.errors import ColumnError, FormatError, ValueProblemError
 from miner.rejects import RowProblems
 
@@ -275,7 +276,7 @@ def _row_checks(table: Any, values: dict[str, Any], problems: RowProblems, stric
     problems.exclude("total row (Итого/Всего)", int(total.sum()),
                      [{"file": table.file, "row": int(r)} for r in table.rows[total][:5]])
     left = ~empty & ~total
-    parsed = values.get("parsed")
+    parsed: Any = values.get("parsed")  # None when the file has number and date columns
     number = values["number"] if "number" in values else parsed["number"]
     no_number = (number.isna() | (number == "")).to_numpy() & left
     if parsed is not None and "number" in values:
@@ -314,7 +315,7 @@ def _reject(table: Any, problems: RowProblems, reason: str, column: str | None, 
 
 def _identity(values: dict[str, Any], kind: DocumentKind | None, title: str) -> tuple[pd.Series, ...]:
     """Number, date, kind as written and metadata name of each row: the columns, else the presentation."""
-    parsed = values.get("parsed")
+    parsed: Any = values.get("parsed")
     number = values["number"] if "number" in values else parsed["number"]
     date = values["date"].values if "date" in values else parsed["date"]
     if parsed is not None and "number" in values:
@@ -326,7 +327,7 @@ def _identity(values: dict[str, Any], kind: DocumentKind | None, title: str) -> 
     else:
         row_kind = pd.Series(title, index=number.index)
     fallback = kind.metadata if kind else None
-    meta = row_kind.map(lambda k: find_kind(k).metadata if find_kind(k) else (fallback or k))
+    meta = row_kind.map(lambda k: kind_metadata(k) or fallback or k)
     return number, date, row_kind, meta
 
 
@@ -374,10 +375,10 @@ def _link_rows(table: Any, links: dict[str, tuple[str, str | None]], keep: np.nd
     frame = pd.DataFrame(records, columns=["line", "attribute", "text", "implied"])
     parsed = parse_presentations(frame["text"].astype(object)) if len(frame) else pd.DataFrame(
         {"kind": [], "number": [], "date": []})
-    meta = [find_kind(k).metadata if isinstance(k, str) and find_kind(k) else None for k in parsed["kind"]]
+    meta = [kind_metadata(k) if isinstance(k, str) else None for k in parsed["kind"]]
     bare = [None if m else (i if i else None) for m, i in zip(meta, frame["implied"])]
     frame["target_metadata"] = [m or b for m, b in zip(meta, bare)]
-    frame["target_kind"] = [k if m else (find_kind(b).title if b else None)
+    frame["target_kind"] = [k if m else (kind_title(b) if b else None)
                             for k, m, b in zip(parsed["kind"], meta, bare)]
     frame["target_number"] = [n if isinstance(n, str) else (t if b else None)
                               for n, t, b in zip(parsed["number"], frame["text"], bare)]

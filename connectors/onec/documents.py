@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -92,7 +92,7 @@ def read_onec_documents(paths: list[Path], *, root_kind: str | None = None, enco
                           keep_unlinked=keep_unlinked, strict=strict).reads
 
 
-def read_documents(paths: list[str | Path], *, root_kind: str | None = None, encoding: str | None = None,
+def read_documents(paths: Sequence[str | Path], *, root_kind: str | None = None, encoding: str | None = None,
                    sep: str | None = None, sheet: str | None = None, header_row: int | None = None,
                    keep_unlinked: bool = True, strict: bool = False) -> DocumentSet:
     """Read and link document-list exports; see :func:`read_onec_documents` for the arguments.
@@ -172,7 +172,10 @@ def _exclude_unlinked(docs: pd.DataFrame, unlinked: tuple[int, ...], tables: lis
 
 def _collect(tables: list[DocTable]) -> tuple[pd.DataFrame, pd.DataFrame, list[RowProblems]]:
     """Merge the documents of all files (a document listed twice is read once) and resolve links."""
-    rows, link_parts, problems, offset = [], [], [], 0
+    rows: list[Any] = []
+    link_parts: list[Any] = []
+    problems: list[Any] = []
+    offset = 0
     for t in tables:
         rows.append(t.documents.assign(file=t.file, table=len(problems)))
         link_parts.append(t.links.assign(line=t.links["line"] + offset))

@@ -156,7 +156,7 @@ def build_events(raw: pd.DataFrame, *, case_notion: CaseNotion = "object", inclu
     outcome = outcome if keep.all() else outcome[keep]
     frame, pres = _event_frame(kept, case_notion, system)
     frame["onec:transaction"] = outcome
-    details = {"case_notion": case_notion, "transactions": transactions}
+    details: dict[str, Any] = {"case_notion": case_notion, "transactions": transactions}
     if include_rolled_back and rolled.any():
         details["rolled_back_kept"] = int(rolled.sum())
     return Built(frame, problems, details, keep, pres)

@@ -21,7 +21,7 @@ ADDED = ("onec:entered", "onec:entered_by", "onec:first_posted", "onec:last_chan
 def _metadata(kinds: pd.Series) -> pd.Series:
     """Document metadata name (``ЗаказКлиента``) from a metadata path, a metadata name or a kind title."""
     uniques = {k: (find_kind(str(k).split(".")[-1]) or find_kind(str(k))) for k in kinds.dropna().unique()}
-    return kinds.map(lambda k: uniques[k].metadata if k in uniques and uniques[k] else None)
+    return kinds.map(lambda k: u.metadata if (u := uniques.get(k)) is not None else None)
 
 
 def _entries(journal: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -375,7 +375,7 @@ def _fields(values: Any, count: int) -> list[np.ndarray]:
     return [pc.list_element(parts, i).to_numpy(zero_copy_only=False) for i in range(count)]
 
 
-def _resolve(idx: np.ndarray, codes: np.ndarray, kind: str, refresh: Refresher, frame: pd.DataFrame,
+def _resolve(idx: np.ndarray, codes: Sequence[int] | np.ndarray, kind: str, refresh: Refresher, frame: pd.DataFrame,
              unknown: list[dict[str, Any]]) -> pd.Categorical:
     """Map per-record codes (via ``idx`` into ``codes``) to names; an unknown code is reported once."""
     distinct, which = np.unique(np.asarray(codes, dtype=np.int64), return_inverse=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from connectors.onec.presentations import find_kind
+from connectors.onec.presentations import kind_title
 from miner.errors import FormatError
 
 CUSTOMER_TYPE = "Клиент"
@@ -32,7 +32,7 @@ def build_ocel(docset: Any) -> Any:
 
     docs = docset.documents.reset_index(drop=True)
     oid = dict(zip(docs["doc"], _object_ids(docs)))
-    otype = {d: (find_kind(m).title if find_kind(str(m)) else str(k))
+    otype = {d: (kind_title(str(m)) or str(k))
              for d, m, k in zip(docs["doc"], docs["metadata"], docs["kind"])}
     objects = pd.DataFrame({"ocel:oid": docs["doc"].map(oid), "ocel:type": docs["doc"].map(otype),
                             "number": docs["number"].astype(str), "amount": pd.to_numeric(docs.get("amount"),

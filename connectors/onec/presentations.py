@@ -78,6 +78,18 @@ def find_kind(name: str) -> DocumentKind | None:
     return _BY_NAME.get(key)
 
 
+def kind_metadata(name: str) -> str | None:
+    """Return the metadata name (``ЗаказКлиента``) of the known document kind ``name``, or None."""
+    kind = find_kind(name)
+    return kind.metadata if kind is not None else None
+
+
+def kind_title(name: str) -> str | None:
+    """Return the title («Заказ клиента») of the known document kind ``name``, or None."""
+    kind = find_kind(name)
+    return kind.title if kind is not None else None
+
+
 def split_camel(name: str) -> str:
     """Turn a metadata name into words: ``ЗаказКлиента`` → ``Заказ клиента``."""
     words = re.findall(r"[А-ЯЁA-Z][а-яёa-z0-9]*|[а-яёa-z0-9]+", name)

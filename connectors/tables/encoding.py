@@ -5,7 +5,7 @@ import csv
 import gzip
 import io
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from miner.errors import EncodingError, InputError
 
@@ -21,7 +21,7 @@ def open_bytes(path: Path) -> BinaryIO:
     """Open a text table for reading bytes, decompressing ``.gz`` transparently."""
     with open(path, "rb") as fh:
         gz = fh.read(2) == b"\x1f\x8b"
-    return gzip.open(path, "rb") if gz else open(path, "rb")
+    return cast(BinaryIO, gzip.open(path, "rb")) if gz else open(path, "rb")
 
 
 def normalize_encoding(encoding: str) -> str:

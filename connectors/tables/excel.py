@@ -95,7 +95,7 @@ def read_excel(path: str | Path, *, sheet: str | int | None = None, header_row: 
     """
     path = Path(path)
     check_workbook(path)
-    mapping = dict(case=case, activity=activity, timestamp=timestamp, resource=resource, role=role,
+    mapping: dict[str, Any] = dict(case=case, activity=activity, timestamp=timestamp, resource=resource, role=role,
                    department=department, client=client, entered=entered, date_format=date_format, strict=strict)
     if sheet is not None and str(sheet).casefold() != "all":
         return table_to_events(read_excel_table(path, sheet=sheet, header_row=header_row), kind="excel",

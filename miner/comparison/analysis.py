@@ -21,7 +21,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from miner.comparison.parts import Context, Part, traces_of
 from miner.declared.model import DeclaredProcess
@@ -33,7 +33,7 @@ from miner.comparison.deviations import Deviation, build_deviations
 from miner.comparison.drivers import case_attributes
 from miner.comparison.quality import REPEAT_WINDOW, QualityItem, split_records
 from miner.declared.matching import check_steps
-from miner.language import method_name
+from miner.language import Lang, method_name
 from miner.units import format_number, format_share
 
 DeclaredLike = str | Path | DeclaredProcess
@@ -62,7 +62,7 @@ class Comparison:
     work_hours: tuple[float, float] = (9, 18)
     output: Path | None = None
     maps: tuple[Any, ...] = field(default=(), repr=False)
-    lang: str = "ru"
+    lang: Lang = "ru"
     full_maps: tuple[Any, ...] = field(default=(), repr=False)
     activities: float | None = None
     paths: float | None = None
@@ -185,7 +185,7 @@ class Comparison:
 
 def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output: str | Path | None = None,
             *, calendar: str = "ru", work_hours: tuple[float, float] = (9, 18),
-            time_budget: float = 30.0, lang: str = "ru", activities: float | None = None,
+            time_budget: float = 30.0, lang: Lang = "ru", activities: float | None = None,
             paths: float | None = None, repeat_window: float = REPEAT_WINDOW,
             accept_suggestions: bool = False, **read_options: Any) -> Comparison:
     """Compare the process in ``source`` with one or several declared processes.
@@ -224,13 +224,14 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
         if share is not None and not 0 <= share <= 1:
             raise ValueError(f"a share must be between 0 and 1, got {share}")
     items = list(declared) if isinstance(declared, (list, tuple)) else [declared]
-    processes = [d if isinstance(d, DeclaredProcess) else read_declared(d) for d in items]
+    processes = [d if isinstance(d, DeclaredProcess) else read_declared(cast(str | Path, d)) for d in items]
     if output is not None:  # before the log is read: an unwritable folder fails at once
         from miner.outputs import output_folder
 
         output_folder(output)
     prepared = prepare_log(source, **read_options)
-    cal = WorkCalendar(calendar, tuple(work_hours))
+    hours = (float(work_hours[0]), float(work_hours[1]))
+    cal = WorkCalendar(calendar, hours)
     log = prepared.frame
     size = {"cases": prepared.coded.n_cases, "events": prepared.coded.n_events}
     coded, quality = split_records(log, prepared.coded, repeat_window)
@@ -258,7 +259,7 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
                                             case_attributes(log, coded))
     parts = _numbered_parts(parts, numbered)
     result = Comparison(size, tuple(parts), tuple(numbered), conflicts, calendar,
-                        tuple(work_hours), Path(output) if output is not None else None, lang=lang,
+                        hours, Path(output) if output is not None else None, lang=lang,
                         activities=activities, paths=paths, deviations=tuple(deviations),
                         data_quality=quality)
     if output is not None:

@@ -244,7 +244,7 @@ def path_findings(traces: Traces, declared: DeclaredProcess, *, skip: Sequence[s
 
 
 def role_findings(step_codes: np.ndarray, case_index: np.ndarray, case_ids: np.ndarray,
-                  values: np.ndarray, names: Sequence[str], declared: DeclaredProcess,
+                  values: np.ndarray, names: Sequence[str] | np.ndarray, declared: DeclaredProcess,
                   attribute: str, n_cases: int) -> list[Finding]:
     """Return role/department mismatches of the steps that declare ``attribute``.
 
@@ -330,7 +330,8 @@ def split_accepted(findings: Sequence[Finding], declared: DeclaredProcess) -> tu
 
     steps = {normalize(a.step) for a in declared.accepted if a.step is not None}
     paths = {(normalize(a.source), normalize(a.target)) for a in declared.accepted if a.step is None}
-    keep, accepted = [], []
+    keep: list[Finding] = []
+    accepted: list[Finding] = []
     for f in findings:
         if "activity" in f.fields:
             hit = f.kind != "rework" and normalize(f.fields["activity"]) in steps

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from miner.discovery.dfg import directly_follows
 from miner.discovery.maps import ProcessMap, comparison_map
@@ -63,7 +63,7 @@ def draw_overlay(part: Part, *, lang: Lang = "ru", activities: float | None = No
     dfg = directly_follows(part.coded, durations=False)
     declared = set(part.effective.edges)
     outside = _outside_note(part, lang)
-    options = dict(declared_edges=declared, declared_activities=set(part.effective.steps),
+    options: dict[str, Any] = dict(declared_edges=declared, declared_activities=set(part.effective.steps),
                    skipped=part.skipped, lang=lang, accepted_edges=_accepted_edges(part),
                    accepted_activities=_accepted_activities(part))
     full = comparison_map(dfg, hidden_note=outside, **options)

@@ -153,7 +153,9 @@ class Context:
         phone, e-mail) or, if it is never seen, a system no event of the log comes from.
         Never seen, it is taken out of the model; seen, it stays but may be skipped.
         """
-        remove, bridge, notes = [], [], []
+        remove: list[str] = []
+        bridge: list[str] = []
+        notes: list[dict[str, Any]] = []
         offline = set(declared.outside_system_steps)
         for step in declared.steps.values():
             seen = cases_with.get(step.name, 0)

@@ -36,7 +36,7 @@ class WorkCalendar:
 
     kind: str = "ru"
     work_hours: tuple[float, float] = (9, 18)
-    _years: dict[int, tuple[frozenset, frozenset]] = field(default_factory=dict, repr=False, compare=False)
+    _years: dict[tuple[int, ...], tuple[frozenset, frozenset]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.kind not in CALENDARS:
@@ -153,7 +153,7 @@ def parse_work_hours(text: str) -> tuple[float, float]:
         hours = tuple(_hour(part) for part in (left, right))
     except ValueError:
         raise InputError(f'working hours "{text}" are not START-END; use e.g. 9-18 or 8:30-17:30') from None
-    WorkCalendar("ru", hours)  # validates the range
+    WorkCalendar("ru", (hours[0], hours[1]))  # validates the range
     return hours  # type: ignore[return-value]
 
 

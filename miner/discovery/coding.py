@@ -124,7 +124,7 @@ def encode(log: pd.DataFrame) -> CodedLog:
         rows = np.arange(case_codes.size, dtype=np.int64)
     # Cases were coded by first appearance; after the sort they appear in code order.
     bounds = np.flatnonzero(np.diff(case_codes)) + 1
-    bounds = np.concatenate(([0], bounds, [case_codes.size])) if case_codes.size else np.zeros(1)
+    bounds = np.concatenate(([0], bounds, [case_codes.size])) if case_codes.size else np.zeros(1, dtype=np.int64)
     return CodedLog(
         activities=tuple(str(a) for a in activities),
         case_ids=np.asarray(case_ids, dtype=object),

@@ -169,7 +169,7 @@ def _header(name: str, label: str | HtmlLabel | None, lang: Lang = "ru") -> list
 
 def _activity_node(node_id: str, name: str, count: int, top: int, **extra: object) -> str:
     level = _level(count, top)
-    attrs = dict(label=_wrap(name) + "\n" + format_count(count), fillcolor=BLUES[level],
+    attrs: dict[str, object] = dict(label=_wrap(name) + "\n" + format_count(count), fillcolor=BLUES[level],
                  fontcolor="white" if level >= 4 else "black", tooltip=name)
     attrs.update(extra)
     return f"  {node_id} {_attrs(**attrs)};"

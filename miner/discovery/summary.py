@@ -18,7 +18,7 @@ from miner.units import format_count, format_share, plural
 from miner.language import Lang
 
 
-_LABELS = {
+_LABELS: dict[str, dict[str, Any]] = {
     "ru": {"cases": "Случаев", "events": "Событий", "activities": "Действий", "variants": "Вариантов",
            "period": "Период", "top": "Частые варианты", "share": "доля", "steps": ("шаг", "шага", "шагов")},
     "en": {"cases": "Cases", "events": "Events", "activities": "Activities", "variants": "Variants",

@@ -127,9 +127,10 @@ def data_questions(facts: Facts, words: Words, lang: Lang) -> list[Pair]:
                             tuple(facts.examples(item["case_mask"])), ("missing", item["activity"]))
         out.append((item["cases"], (say.owners(item["activity"]), question)))
     for activity in facts.case_coverage.index:
-        item = facts.rework(activity)
-        if item is None:
+        repeat = facts.rework(activity)
+        if repeat is None:
             continue
+        item = repeat
         text = say.t["rework"].format(act=q(activity, lang), in_cases=say.in_cases(item["cases"]),
                                       pct=say.pct(item["cases"]))
         data = say.t["rework_data"].format(cases=format_count(item["cases"]), with_activity=words.of_n(item["with_activity"]))
@@ -278,7 +279,7 @@ def _finding_question(say: _Say, finding: Any, part: Any) -> Pair | None:
         template = "unobserved_never" if kind == "unobserved_step" and not seen else kind
         text = t[template].format(act=q(f["activity"], lang), in_seen=say.in_cases(seen), seen_pct=say.pct(seen),
                                   **common)
-        key = ("missing" if kind == "skipped_step" else kind, f["activity"])
+        key: tuple[Any, ...] = ("missing" if kind == "skipped_step" else kind, f["activity"])
         units = _declared_units(say, part, f["activity"])
     elif kind in ("undeclared_path", "unobserved_path"):
         a, b = f["from"], f["to"]

@@ -11,7 +11,7 @@ import io
 import textwrap
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 import numpy as np
 import pandas as pd
@@ -78,7 +78,7 @@ def _finish(fig: Any, stem: str) -> Chart:
 def _style() -> Any:
     import matplotlib
 
-    return matplotlib.rc_context(STYLE)
+    return matplotlib.rc_context(cast(Any, STYLE))  # matplotlib types its keys as Literal names
 
 
 def _wrap(label: str, width: int = 28) -> str:

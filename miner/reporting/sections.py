@@ -64,7 +64,7 @@ def overview(log: pd.DataFrame, coded: CodedLog, found: Variants, ingest: Any = 
     """
     events_per_file = log[E.FILE].value_counts(dropna=True) if E.FILE in log.columns else pd.Series(dtype=int)
     times = coded.timestamps
-    common = dict(cases=coded.n_cases, events=coded.n_events, activities=coded.n_activities,
+    common: dict[str, Any] = dict(cases=coded.n_cases, events=coded.n_events, activities=coded.n_activities,
                   variants=len(found), start=pd.Timestamp(times.min()) if times.size else None,
                   end=pd.Timestamp(times.max()) if times.size else None)
     if ingest is None:

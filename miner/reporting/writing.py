@@ -303,7 +303,7 @@ def _write_outputs(document: Any, out: Path) -> list[Path]:
     return written
 
 
-def _write_spec(comparison: Any, frame: pd.DataFrame, out: Path, ingest: Any) -> list[Path]:
+def _write_spec(comparison: Any, frame: Any, out: Path, ingest: Any) -> list[Path]:
     """Write ``spec.docx`` and ``requirements.json`` beside the report (Russian: the ГОСТ layout)."""
     from miner.specification.chapter import write_spec
 
