@@ -33,6 +33,7 @@ KNOWN = {"1c": 0, "1с": 0, "excel": 1, "csv": 2}
 OFFLINE_FILL = "#f7f7f7"
 MIXED_MIN = 0.02  # a second system is shown on the box from this share of the step's events
 LATE_MIN = 0.10   # a step entered over a day late this often says so on its box
+STAGGER_ABOVE = 10  # maps with more steps than this get their long rows staggered
 _TEXT = {"ru": ("переход между системами", "записан не там, где заявлено", "вне системы (почта, бумага, телефон)",
                 "Цвет шага — система, где он записан"),
          "en": ("crossing between systems", "recorded elsewhere than declared", "outside the system (e-mail, paper, phone)",
@@ -94,7 +95,21 @@ def scope_map(part: pd.DataFrame, department: str, crossings: Sequence[dict[str,
     head = _header("scope", _legend(colours, lang, simple.note(lang), shown))
     head[-1] = head[-1].replace("labelloc=b; labeljust=l;", "labelloc=t; labeljust=r;")
     lines = head + lines + offline + ["}"]
-    return ProcessMap("\n".join(lines) + "\n", "frequency", simple.hidden_activities, simple.hidden_paths)
+    dot = _staggered("\n".join(lines) + "\n") if len(dfg.activities) > STAGGER_ABOVE else "\n".join(lines) + "\n"
+    return ProcessMap(dot, "frequency", simple.hidden_activities, simple.hidden_paths)
+
+
+def _staggered(dot: str) -> str:
+    """Return ``dot`` with long rows of boxes spread over several ranks (Graphviz ``unflatten``).
+
+    Project-like work starts and ends with almost any step, so every box hangs off the start dot in
+    one row: a map four times wider than high that shrinks to unreadable on an A4 page.
+    """
+    try:
+        import pygraphviz
+    except ImportError:
+        return dot
+    return str(pygraphviz.AGraph(string=dot).unflatten("-f -l 4").to_string())
 
 
 def _node(node_id: str, name: str, count: int, shares: pd.Series, colours: dict[str, str], target: str | None,
