@@ -147,15 +147,17 @@ def test_deviation_rules_reproduce_each_finding(comparison):
     sizes = [len(v[1]) for v in data["v"]]
     by_id = {d["id"]: d for d in data["devs"]}
     exact = 0
-    for i, finding in enumerate(comparison.findings):
-        entry = by_id[f"F{i + 1}"]
+    assert [d.id for d in comparison.deviations] == list(by_id)
+    for deviation in comparison.deviations:  # a deviation lights up the cases of all its findings
+        entry = by_id[deviation.id]
         if entry["exact"]:
             exact += 1
             hit = sum(n for s, n in zip(seqs, sizes) if any(matches(r, s) for r in entry["rules"]))
-            assert hit == finding.cases
+            assert hit == deviation.cases
         else:
-            assert set(entry["ex"]) == set(finding.examples)
-    assert exact >= len(comparison.findings) // 2
+            found = {f.id: f for f in comparison.findings}
+            assert set(entry["ex"]) == {e for fid in deviation.findings for e in found[fid].examples}
+    assert exact >= len(comparison.deviations) // 2
     assert data["a"] == list(part.coded.activities)
 
 
