@@ -9,7 +9,7 @@ it concerns.
 """
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
@@ -17,9 +17,9 @@ from miner.interviews.facts import Facts, Unit
 from miner.interviews.model import Question
 from miner.interviews.texts import q
 from miner.scoping.verdicts import cover_verb
+from miner.language import Lang, pick
 from miner.units import format_count, format_duration, format_share, plural
 
-Lang = Literal["ru", "en"]
 Pair = tuple[list[Unit], Question]
 OUTSIDE_MIN = 0.05      # a step recorded elsewhere than declared in at least this share of its events
 LATE_MIN = 0.10         # a step entered more than a day late in at least this share
@@ -63,10 +63,10 @@ def scope_questions(facts: Facts, log: Any, declared: Any, lang: Lang) -> list[P
         out += [(units, x) for x in _boundary_questions(result.activities(d.department), lang)]
         if d.multi_source_share >= MULTI_MIN and len(d.systems) > 1:
             names = ", ".join(d.systems)
-            text = (f"{format_share(d.multi_source_share)} случаев собраны из нескольких источников ({names}). "
-                    "Какой из них главный и кто сводит данные вместе?") if lang == "ru" else \
+            text = pick(lang, (f"{format_share(d.multi_source_share)} случаев собраны из нескольких источников ({names}). "
+                    "Какой из них главный и кто сводит данные вместе?"),
                 (f"{format_share(d.multi_source_share, lang=lang)} of cases come from several sources ({names}). "
-                 "Which one is the master?")
+                 "Which one is the master?"))
             out.append((units, Question("scope", text, "", {"multi_source_share": d.multi_source_share},
                                         key=("scope_sources", d.department))))
     return out
@@ -79,7 +79,7 @@ def _verdict_question(d: Any, lang: Lang) -> Question:
         fields |= {"k80": f"{format_count(s.k80)} {plural(s.k80, _VARIANTS, lang=lang)}",
                    "variants": format_count(s.variants), "cover": cover_verb(s.k80), "start": format_share(s.top_start_share, lang=lang),
                    "first": q(s.top_start, lang), "distinct": format_share(s.distinct_share, lang=lang)}
-    text = (_VERDICT if lang == "ru" else _EN)[d.verdict].format(**fields)
+    text = pick(lang, _VERDICT, _EN)[d.verdict].format(**fields)
     data = " ".join(d.reasons[:1])
     return Question("scope", text, data, {"verdict": d.verdict, "cases": d.cases}, key=("scope", d.department))
 
@@ -91,21 +91,21 @@ def _boundary_questions(rows: list[dict[str, Any]], lang: Lang) -> list[Question
         outside = r["outside_declared_share"]
         if outside is not None and outside >= OUTSIDE_MIN:
             others = ", ".join(k for k in r["systems"] if k.casefold() != str(target).casefold())
-            text = (f"{q(act, lang)} в {format_share(outside)} случаев записывают в {others}, а по описанию — в "
-                    f"{target}. Почему не в {target}?") if lang == "ru" else \
-                f"{q(act, lang)} is recorded in {others} in {format_share(outside, lang=lang)} of cases, not {target}. Why?"
+            text = pick(lang, (f"{q(act, lang)} в {format_share(outside)} случаев записывают в {others}, а по описанию — в "
+                    f"{target}. Почему не в {target}?"),
+                f"{q(act, lang)} is recorded in {others} in {format_share(outside, lang=lang)} of cases, not {target}. Why?")
             out.append(Question("scope", text, "", {"activity": act, "share": outside}, key=("scope_outside", act)))
         if r["offline"]:
-            text = (f"{q(act, lang)} по описанию делается вне системы ({target}). Как результат попадает в систему, "
-                    "кто и когда его вносит?") if lang == "ru" else \
-                f"{q(act, lang)} is done outside the system ({target}). How does its result get in?"
+            text = pick(lang, (f"{q(act, lang)} по описанию делается вне системы ({target}). Как результат попадает в систему, "
+                    "кто и когда его вносит?"),
+                f"{q(act, lang)} is done outside the system ({target}). How does its result get in?")
             out.append(Question("scope", text, "", {"activity": act, "system": target}, key=("scope_offline", act)))
         late, delay = r["late_entry_share"], r["entry_delay_hours"]
         if late is not None and delay is not None and late >= LATE_MIN:
             median = format_duration(delay["median"] * 3600, lang=lang)
-            text = (f"{q(act, lang)} вносят обычно через {median} после того, как работа сделана (медиана; позже "
-                    f"суток — {format_share(late)} записей). Кто и когда их вносит?") if lang == "ru" else \
-                f"{q(act, lang)} is entered {median} after the work (median). Who enters it, and when?"
+            text = pick(lang, (f"{q(act, lang)} вносят обычно через {median} после того, как работа сделана (медиана; позже "
+                    f"суток — {format_share(late)} записей). Кто и когда их вносит?"),
+                f"{q(act, lang)} is entered {median} after the work (median). Who enters it, and when?")
             out.append(Question("scope", text, "", {"activity": act, "late_entry_share": late,
                                                     "median_hours": delay["median"]}, key=("scope_late", act)))
     return out

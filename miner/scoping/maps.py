@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
@@ -25,9 +25,9 @@ from miner.discovery.simplification import simplify
 from miner.declared.matching import normalize_system
 from miner.scoping.boundary import DEPARTMENT, declared_systems, is_offline
 from miner.scoping.measures import without_repeats
+from miner.language import Lang, pick
 from miner.units import format_count, format_duration, format_share
 
-Lang = Literal["ru", "en"]
 SYSTEM_COLOURS = ("#fdd49e", "#c7e9c0", "#c6dbef", "#dadaeb", "#fcc5c0", "#d9d9d9")
 KNOWN = {"1c": 0, "1с": 0, "excel": 1, "csv": 2}
 OFFLINE_FILL = "#f7f7f7"
@@ -120,7 +120,7 @@ def _node(node_id: str, name: str, count: int, shares: pd.Series, colours: dict[
     if len(mixed) > 1:
         label += "\n" + " · ".join(f"{k} {format_share(v)}" for k, v in mixed[:3])
     if late is not None:
-        words = ("ввод через", "позже суток") if lang == "ru" else ("entered after", "over a day")
+        words = pick(lang, ("ввод через", "позже суток"), ("entered after", "over a day"))
         label += f"\n{words[0]} {format_duration(late[0] * 3600, lang=lang)} · {words[1]} {format_share(late[1], lang=lang)}"
     extra: dict[str, Any] = {"color": RED, "penwidth": 2.5} if _elsewhere(shares, target) else {}
     return f"  {node_id} {_attrs(label=label, fillcolor=colours.get(main, SYSTEM_COLOURS[-1]), fontcolor='black', **extra)};"
