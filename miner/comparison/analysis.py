@@ -244,10 +244,7 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
         known = set().union(*(m.activities for m in matchings))
         findings = _merge([_tag(f, p.declared.process) for p in parts for f in p.findings])
         findings += undeclared_findings(traces_of(coded), known)
-    models = {(p.declared.process if many else None): p.effective for p in parts}
-    numbered, deviations = build_deviations(sorted(findings, key=importance), models, coded.case_ids,
-                                            case_attributes(log, coded))
-    parts = _numbered_parts(parts, numbered)
+    parts, numbered, deviations = _deviations(parts, findings, many, log, coded)
     result = Comparison(size, tuple(parts), tuple(numbered), conflicts, calendar,
                         tuple(work_hours), Path(output) if output is not None else None, lang=lang,
                         activities=activities, paths=paths, deviations=tuple(deviations),
@@ -257,6 +254,15 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
         result = replace(result, maps=tuple(o.shown for o in overlays), full_maps=tuple(o.full for o in overlays))
         result.write(output)
     return result
+
+
+def _deviations(parts: list[Part], findings: list[Finding], many: bool, log: Any,
+                coded: Any) -> tuple[list[Part], list[Finding], list[Deviation]]:
+    """Number the findings, group them into deviations with drivers; return the parts renumbered too."""
+    models = {(p.declared.process if many else None): p.effective for p in parts}
+    numbered, deviations = build_deviations(sorted(findings, key=importance), models, coded.case_ids,
+                                            case_attributes(log, coded))
+    return _numbered_parts(parts, numbered), numbered, deviations
 
 
 def _numbered_parts(parts: list[Part], numbered: list[Finding]) -> list[Part]:
