@@ -194,7 +194,7 @@ def test_report_and_interview_speak_of_deviations_and_set_double_saves_apart(tmp
     repeats = {q.key[1] for q in asked if q.key[0] == "rework"}
     assert repeats <= {"Согласована заявка"}  # never a question about a record saved twice
     petrov = [q for q in asked if "Петров А.В." in q.text]
-    assert petrov and all("Почему именно там?" in q.text for q in petrov)
+    assert petrov and all("С чем это связано?" in q.text for q in petrov)
 
 
 def test_fisher_tail_agrees_with_scipy() -> None:
@@ -227,7 +227,7 @@ def test_cli_repeat_window_and_deviation_table(tmp_path: Path) -> None:
     assert json.loads(off.stdout)["data_quality"] == []
     table = CliRunner().invoke(cli, args)
     assert table.stdout.splitlines()[1].split() == ["доля", "случаев", "отклонение", "(находки)"]
-    assert " D1 " in table.stdout and "качество данных: Повторное сохранение" in table.stdout
+    assert " D1 " in table.stdout and "качество данных: Повторное сохранение записи" in table.stdout
 
 
 def test_start_and_complete_of_one_activity_are_not_a_repeat(tmp_path: Path) -> None:

@@ -161,7 +161,7 @@ class Comparison:
         lines.append(f"{'':>3}  {'доля':>4}  {'случаев':>7}  отклонение (находки)")
         for d in self.deviations[:top]:
             lines.append(f"{d.id:>3}  {d.share:>4.0%}  {d.cases:>7}  {d.title} ({', '.join(d.findings)})")
-            lines += [f"{'':>20}  чаще: {x.summary}" for x in d.drivers[:2]]
+            lines += [f"{'':>20}  чаще: {x.summary[:1].lower()}{x.summary[1:]}" for x in d.drivers[:2]]
         if len(self.deviations) > top:
             lines.append(f"… и ещё {len(self.deviations) - top}; все — в findings.json")
         for q in self.data_quality:
