@@ -257,3 +257,24 @@ def test_an_amount_written_as_text_is_banded() -> None:
                         "case:AMOUNT_REQ": [f"{1000 + 37 * i}" for i in range(n)]})
     attributes = case_attributes(log, encode(log))
     assert len(attributes.names["case:AMOUNT_REQ"]) == 4  # quartile bands, not 400 categories
+
+
+def test_a_cancellation_is_one_deviation_named_by_its_step(tmp_path: Path) -> None:
+    import pandas as pd
+
+    steps = {"process": "П", "start": ["A"], "end": ["D"],
+             "steps": {"A": {"next": ["B"]}, "B": {"next": ["C"]}, "C": {"next": ["D"]}, "D": {}}}
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(steps, allow_unicode=True), encoding="utf-8")
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(200):
+        trace = ["A", "B", "Отмена"] if rng.random() < 0.3 else ["A", "B", "C", "D"]
+        rows += [{"case:concept:name": f"{i:03d}", "concept:name": a,
+                  "time:timestamp": pd.Timestamp("2026-03-02 10:00") + pd.Timedelta(hours=k)}
+                 for k, a in enumerate(trace)]
+    result = compare(pd.DataFrame(rows), path)
+    assert len(result.deviations) == 1
+    only = result.deviations[0]
+    assert only.title == "Шаг «Отмена» не описан; в этих случаях нет шагов «C», «D»"
+    assert len(only.findings) == len(result.findings) == 5  # the step, its two paths, two skipped steps

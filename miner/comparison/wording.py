@@ -74,6 +74,11 @@ def _cause_title(main: Any, others: Sequence[Any], ru: bool) -> str:
             return (f"После {_q(b['from'])} сразу переходят к {_q(b['to'])}, минуя {_q(a)}" if ru
                     else f"{_q(b['to'])} right after {_q(b['from'])}, skipping {_q(a)}")
         return f"Пропускают шаг {_q(a)}" if ru else f"{_q(a)} is skipped"
+    missing = [o.fields["activity"] for o in others if o.kind == "skipped_step"]
+    if missing:
+        steps = ", ".join(_q(m) for m in missing[:2])
+        return (f"Шаг {_q(a)} не описан; в этих случаях нет {'шага' if len(missing) == 1 else 'шагов'} {steps}"
+                if ru else f"{_q(a)} is not described; these cases lack {steps}")
     back = [o.fields["activity"] for o in others if o.kind == "rework" and o.fields["activity"] != a]
     if back:
         return (f"Шаг {_q(a)} не описан; после него повторяют {_q(back[0])}" if ru
