@@ -194,7 +194,7 @@ def test_report_and_interview_speak_of_deviations_and_set_double_saves_apart(tmp
     repeats = {q.key[1] for q in asked if q.key[0] == "rework"}
     assert repeats <= {"Согласована заявка"}  # never a question about a record saved twice
     petrov = [q for q in asked if "Петров А.В." in q.text]
-    assert petrov and all("Почему именно там?" in q.text for q in petrov)
+    assert petrov and all("С чем это связано?" in q.text for q in petrov)
 
 
 def test_fisher_tail_agrees_with_scipy() -> None:
@@ -227,7 +227,7 @@ def test_cli_repeat_window_and_deviation_table(tmp_path: Path) -> None:
     assert json.loads(off.stdout)["data_quality"] == []
     table = CliRunner().invoke(cli, args)
     assert table.stdout.splitlines()[1].split() == ["доля", "случаев", "отклонение", "(находки)"]
-    assert " D1 " in table.stdout and "качество данных: Повторное сохранение" in table.stdout
+    assert " D1 " in table.stdout and "качество данных: Повторное сохранение записи" in table.stdout
 
 
 def test_start_and_complete_of_one_activity_are_not_a_repeat(tmp_path: Path) -> None:
@@ -257,3 +257,24 @@ def test_an_amount_written_as_text_is_banded() -> None:
                         "case:AMOUNT_REQ": [f"{1000 + 37 * i}" for i in range(n)]})
     attributes = case_attributes(log, encode(log))
     assert len(attributes.names["case:AMOUNT_REQ"]) == 4  # quartile bands, not 400 categories
+
+
+def test_a_cancellation_is_one_deviation_named_by_its_step(tmp_path: Path) -> None:
+    import pandas as pd
+
+    steps = {"process": "П", "start": ["A"], "end": ["D"],
+             "steps": {"A": {"next": ["B"]}, "B": {"next": ["C"]}, "C": {"next": ["D"]}, "D": {}}}
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(steps, allow_unicode=True), encoding="utf-8")
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(200):
+        trace = ["A", "B", "Отмена"] if rng.random() < 0.3 else ["A", "B", "C", "D"]
+        rows += [{"case:concept:name": f"{i:03d}", "concept:name": a,
+                  "time:timestamp": pd.Timestamp("2026-03-02 10:00") + pd.Timedelta(hours=k)}
+                 for k, a in enumerate(trace)]
+    result = compare(pd.DataFrame(rows), path)
+    assert len(result.deviations) == 1
+    only = result.deviations[0]
+    assert only.title == "Шаг «Отмена» не описан; в этих случаях нет шагов «C», «D»"
+    assert len(only.findings) == len(result.findings) == 5  # the step, its two paths, two skipped steps

@@ -162,7 +162,7 @@ class Comparison:
         lines.append(f"{'':>3}  {'доля':>4}  {'случаев':>7}  отклонение (находки)")
         for d in self.deviations[:top]:
             lines.append(f"{d.id:>3}  {d.share:>4.0%}  {d.cases:>7}  {d.title} ({', '.join(d.findings)})")
-            lines += [f"{'':>20}  чаще: {x.summary}" for x in d.drivers[:2]]
+            lines += [f"{'':>20}  чаще: {x.summary[:1].lower()}{x.summary[1:]}" for x in d.drivers[:2]]
         if len(self.deviations) > top:
             lines.append(f"… и ещё {len(self.deviations) - top}; все — в findings.json")
         for q in self.data_quality:
@@ -254,10 +254,7 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
         known = set().union(*(m.activities for m in matchings))
         findings = _merge([_tag(f, p.declared.process) for p in parts for f in p.findings])
         findings += undeclared_findings(traces_of(coded, found), known)
-    models = {(p.declared.process if many else None): p.effective for p in parts}
-    numbered, deviations = build_deviations(sorted(findings, key=importance), models, coded.case_ids,
-                                            case_attributes(log, coded))
-    parts = _numbered_parts(parts, numbered)
+    parts, numbered, deviations = _deviations(parts, findings, many, log, coded)
     result = Comparison(size, tuple(parts), tuple(numbered), conflicts, calendar,
                         hours, Path(output) if output is not None else None, lang=lang,
                         activities=activities, paths=paths, deviations=tuple(deviations),
@@ -267,6 +264,15 @@ def compare(source: Any, declared: DeclaredLike | Sequence[DeclaredLike], output
         result = replace(result, maps=tuple(o.shown for o in overlays), full_maps=tuple(o.full for o in overlays))
         result.write(output)
     return result
+
+
+def _deviations(parts: list[Part], findings: list[Finding], many: bool, log: Any,
+                coded: Any) -> tuple[list[Part], list[Finding], list[Deviation]]:
+    """Number the findings, group them into deviations with drivers; return the parts renumbered too."""
+    models = {(p.declared.process if many else None): p.effective for p in parts}
+    numbered, deviations = build_deviations(sorted(findings, key=importance), models, coded.case_ids,
+                                            case_attributes(log, coded))
+    return _numbered_parts(parts, numbered), numbered, deviations
 
 
 def _numbered_parts(parts: list[Part], numbered: list[Finding]) -> list[Part]:

@@ -36,7 +36,9 @@ from miner.declared.model import END, START, DeclaredProcess
 
 SAME_CASES = 0.8     # phi of two findings' case sets above which they are one cause
 CONTAINED = 0.8      # share of a path's (a repeat's) cases inside the step's cases to join them
-MAIN_KINDS = ("skipped_step", "unobserved_step", "undeclared_step", "role_mismatch", "slow_step",
+# The finding that names a deviation: an undeclared step that comes with skipped steps in the same
+# cases (a cancellation, a step done under another name) names them, not the other way round.
+MAIN_KINDS = ("undeclared_step", "skipped_step", "unobserved_step", "role_mismatch", "slow_step",
               "rework", "undeclared_path", "unobserved_path")
 NO_DRIVERS_ABOVE = 0.95  # a deviation in nearly every case has no «elsewhere» to compare with
 

@@ -164,7 +164,7 @@ def _summary(kind: str, activity: str, events: int, cases: int, window: float) -
         return f"Копии события «{activity}» из другого файла: {records} {where}; в сравнении они не учитываются."
     whole = window == int(window)
     unit = plural(int(window), ("минуты", "минут", "минут")) if whole else "минуты"
-    return (f"Повторное сохранение «{activity}» тем же сотрудником в пределах "
+    return (f"Повторное сохранение записи «{activity}» тем же сотрудником в пределах "
             f"{format_number(window, digits=0 if whole else 1)} {unit} без других действий между ними: "
             f"{records} {where}. Это не переделка; в сравнении учитывается первая запись.")
 

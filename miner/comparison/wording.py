@@ -41,39 +41,49 @@ def title(main: Any, others: Sequence[Any], swap: tuple[str, str] | None = None,
         >>> title(Finding("skipped_step", 9, 0.1, (), "", {"activity": "Согласован заказ"}), [])
         'Пропускают шаг «Согласован заказ»'
     """
-    f = main.fields
-    a = f.get("activity")
     ru = lang == "ru"
     if swap is not None:
         early, late = swap
         return (f"Порядок нарушен: {_q(late)} раньше, чем {_q(early)}" if ru
                 else f"Order reversed: {_q(late)} before {_q(early)}")
-    kind = main.kind
-    if kind == "skipped_step":
-        bypass = [o for o in others if o.kind == "undeclared_path" and START not in (o.fields["from"],)
-                  and END not in (o.fields["to"],)]
-        if bypass:
-            b = bypass[0].fields
-            return (f"После {_q(b['from'])} сразу переходят к {_q(b['to'])}, минуя {_q(a)}" if ru
-                    else f"{_q(b['to'])} right after {_q(b['from'])}, skipping {_q(a)}")
-        return f"Пропускают шаг {_q(a)}" if ru else f"{_q(a)} is skipped"
-    if kind == "unobserved_step":
+    if main.kind in ("skipped_step", "undeclared_step"):
+        return _cause_title(main, others, ru)
+    f = main.fields
+    a = f.get("activity")
+    if main.kind == "unobserved_step":
         return (f"Шаг {_q(a)} не отражается в системе" if ru else f"{_q(a)} is not recorded in the system")
-    if kind == "undeclared_step":
-        back = [o.fields["activity"] for o in others if o.kind == "rework" and o.fields["activity"] != a]
-        if back:
-            return (f"Шаг {_q(a)} не описан; после него повторяют {_q(back[0])}" if ru
-                    else f"{_q(a)} is not described; after it {_q(back[0])} is done again")
-        return f"Шаг {_q(a)} не описан, но выполняется" if ru else f"{_q(a)} is done but not described"
-    if kind == "role_mismatch":
+    if main.kind == "role_mismatch":
         other = "другое подразделение" if f.get("attribute") == "department" else "другая роль"
         return (f"Шаг {_q(a)} выполняет не {_q(f.get('declared'))}, а {other}" if ru
                 else f"{_q(a)} is done by someone other than {_q(f.get('declared'))}")
-    if kind == "slow_step":
+    if main.kind == "slow_step":
         return (f"Шаг {_q(a)} дольше норматива" if ru else f"{_q(a)} takes longer than its limit")
-    if kind == "rework":
+    if main.kind == "rework":
         return f"Шаг {_q(a)} повторяют" if ru else f"{_q(a)} is repeated"
-    return _path_title(kind, f.get("from"), f.get("to"), ru)
+    return _path_title(main.kind, f.get("from"), f.get("to"), ru)
+
+
+def _cause_title(main: Any, others: Sequence[Any], ru: bool) -> str:
+    """Title a skipped step by the path around it, an undeclared step by the step it sends back to."""
+    a = main.fields["activity"]
+    if main.kind == "skipped_step":
+        bypass = [o.fields for o in others if o.kind == "undeclared_path"
+                  and o.fields["from"] != START and o.fields["to"] != END]
+        if bypass:
+            b = bypass[0]
+            return (f"После {_q(b['from'])} сразу переходят к {_q(b['to'])}, минуя {_q(a)}" if ru
+                    else f"{_q(b['to'])} right after {_q(b['from'])}, skipping {_q(a)}")
+        return f"Пропускают шаг {_q(a)}" if ru else f"{_q(a)} is skipped"
+    missing = [o.fields["activity"] for o in others if o.kind == "skipped_step"]
+    if missing:
+        steps = ", ".join(_q(m) for m in missing[:2])
+        return (f"Шаг {_q(a)} не описан; в этих случаях нет {'шага' if len(missing) == 1 else 'шагов'} {steps}"
+                if ru else f"{_q(a)} is not described; these cases lack {steps}")
+    back = [o.fields["activity"] for o in others if o.kind == "rework" and o.fields["activity"] != a]
+    if back:
+        return (f"Шаг {_q(a)} не описан; после него повторяют {_q(back[0])}" if ru
+                else f"{_q(a)} is not described; after it {_q(back[0])} is done again")
+    return f"Шаг {_q(a)} не описан, но выполняется" if ru else f"{_q(a)} is done but not described"
 
 
 def _path_title(kind: str, a: Any, b: Any, ru: bool) -> str:

@@ -213,9 +213,9 @@ def declared_questions(facts: Facts, words: Words, lang: Lang, log: Any,
     return out, _accepted_keys(result.parts)
 
 
-_WHY = {"ru": {"where": "{drivers} Почему именно там?",
+_WHY = {"ru": {"where": "{drivers} С чем это связано?",
                "data": "; отклонение {id}: {title} (находки {findings})"},
-        "en": {"where": "{drivers} Why there in particular?",
+        "en": {"where": "{drivers} Why is that?",
                "data": "; deviation {id}: {title} (findings {findings})"}}
 
 
