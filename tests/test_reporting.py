@@ -93,9 +93,12 @@ def test_files_written(private) -> None:
 def test_html_is_self_contained(private) -> None:
     text = (private[1] / "report.html").read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text)
-    assert not re.search(r"<(script|link|img|iframe)\b", text)
+    assert not re.search(r"<(link|img|iframe)\b", text)
+    assert not re.search(r"<script\b[^>]*\bsrc\s*=", text)  # the explorer's script is inline (CONTRACTS §10)
     assert "url(http" not in text and "@import" not in text
-    assert text.count("<svg") == 10  # 4 maps + 6 charts, inline
+    explorers = text.count('class="mx-explorer"')
+    assert explorers >= 1
+    assert text.count("<svg") == 10 + explorers  # 4 maps + 6 charts, inline; each explorer's opening map
     assert '<h1 id="sec-1">1. Данные</h1>' in text
     ids = re.findall(r'\bid="([^"]+)"', text)
     assert len(ids) == len(set(ids)), "inline SVGs must not share ids"
