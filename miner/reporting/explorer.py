@@ -3,7 +3,7 @@
 An explorer is a block of plain HTML: a slider over the map's simplification levels (each laid
 out by Graphviz here, :mod:`miner.reporting.explorer_maps`), a period, the case list of what was
 clicked, the variants and, for a comparison, the deviations; one JSON of the cases' variants
-(:mod:`miner.reporting.explorer_data`) and ~15 KB of our own JavaScript and CSS
+(:mod:`miner.reporting.explorer_data`) and ~20 KB of our own JavaScript and CSS
 (``explorer.js``/``explorer.css``, package data) make it work. Nothing is fetched. The static
 map of the default level is in the page as it is, so a viewer that strips scripts (an untrusted
 notebook in JupyterLab) still shows the map; the other levels live inside the JSON.
