@@ -94,9 +94,7 @@ def compact(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         dtype = out[col].dtype
         if col != E.TIMESTAMP and (pd.api.types.is_string_dtype(dtype) or dtype == object):
-            # categories in order of appearance: no sort of the distinct values (800 000 case ids)
-            codes, uniques = pd.factorize(out[col])
-            out[col] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+            out[col] = out[col].astype("category")
     return out
 
 
