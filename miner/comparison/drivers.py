@@ -29,6 +29,7 @@ import pandas as pd
 from miner import eventlog as E
 from miner.discovery.dfg import CodedLog
 from miner.units import format_count, format_number, format_share
+from miner.language import Lang, pick
 
 ALPHA = 0.01
 MIN_CASES = 5
@@ -78,11 +79,9 @@ class Driver:
                 "share_elsewhere": round(self.share_elsewhere, 4), "lift": round(self.lift, 2),
                 "p_value": float(f"{self.p_value:.3g}"), "value_cases": self.value_cases, "summary": self.summary}
 
-    def sentence(self, lang: str = "ru") -> str:
+    def sentence(self, lang: Lang = "ru") -> str:
         """Return :attr:`summary` (Russian) or the same in English."""
-        if lang == "ru":
-            return self.summary
-        return (f"Cases with {attribute_label(self.attribute, 'en')} «{self.value}»: "
+        return pick(lang, self.summary, f"Cases with {attribute_label(self.attribute, 'en')} «{self.value}»: "
                 f"{format_share(self.share_in_value, lang='en')} ({format_count(self.cases)} of "
                 f"{format_count(self.value_cases)}), elsewhere {format_share(self.share_elsewhere, lang='en')}.")
 
@@ -272,14 +271,14 @@ def driver_sentence(attribute: str, value: str, cases: int, size: int, share_in:
             f"({format_count(cases)} из {format_count(size)}), в остальных — {format_share(share_else)}.")
 
 
-def attribute_label(attribute: str, lang: str = "ru") -> str:
+def attribute_label(attribute: str, lang: Lang = "ru") -> str:
     """Name an attribute for a table: «сотрудник, начавший случай», «месяц начала»…"""
     labels = {E.RESOURCE: ("сотрудник, начавший случай", "the employee who started the case"),
               E.GROUP: ("подразделение", "department"), E.ROLE: ("роль", "role"), E.CLIENT: ("клиент", "client"),
               E.FILE: ("файл", "file"), E.SYSTEM: ("система", "system"), MONTH: ("месяц начала", "start month"),
               WEEKDAY: ("день недели начала", "start weekday")}
     if attribute in labels:
-        return labels[attribute][0 if lang == "ru" else 1]
+        return pick(lang, *labels[attribute])
     return attribute.split(":", 1)[-1]
 
 

@@ -231,7 +231,7 @@ def _about_deviation(say: _Say, made: Pair, deviation: Any) -> Pair:
     if deviation.drivers:
         why = " " + words["where"].format(drivers=" ".join(d.sentence(say.lang) for d in deviation.drivers[:3]))
         units = units + [u for u in _driver_units(say.facts, deviation.drivers) if u not in units]
-    title = deviation.title if say.lang == "ru" else (deviation.title_en or deviation.title)
+    title = pick(say.lang, deviation.title, deviation.title_en or deviation.title)
     title = title[:1].lower() + title[1:]  # it follows a colon in the data line
     about = words["data"].format(id=deviation.id, title=title, findings=", ".join(deviation.findings))
     facts = {**question.facts, "deviation": deviation.id, "cases": deviation.cases, "share": deviation.share,

@@ -291,7 +291,7 @@ def _limited(c: Composer, table: Any, rows: int, name: str) -> list[Block]:
 
 def _deviations_table(c: Composer, deviations: list[Any], name: str) -> Any:
     x = _T[c.lang]
-    titles = [d.title if c.lang == "ru" else (d.title_en or d.title) for d in deviations]
+    titles = [pick(c.lang, d.title, d.title_en or d.title) for d in deviations]
     drivers = [" ".join(v.sentence(c.lang) for v in d.drivers) or x["no_drivers"] for d in deviations]
     frame = pd.DataFrame({x["h_id"]: [d.id for d in deviations], x["h_deviation"]: titles,
                           c.t["h_cases"]: [d.cases for d in deviations], c.t["h_share"]: [d.share for d in deviations],

@@ -20,13 +20,13 @@ import uuid
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from miner.discovery.dfg import CodedLog
 from miner.reporting.explorer_data import deviation_entries, deviations_of, to_script, variant_table
 from miner.reporting.explorer_maps import Level, comparison_levels, frequency_levels
+from miner.language import Lang
 
-Lang = Literal["ru", "en"]
 
 TEXTS = {
     "ru": {"heading": "Исследовать карту", "level": "Подробность карты", "period": "Период случаев:",

@@ -15,7 +15,7 @@ import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from miner.discovery.dfg import CodedLog, DirectlyFollows, directly_follows
 from miner.discovery.maps import END, START, ProcessMap, comparison_map, frequency_map
@@ -23,8 +23,8 @@ from miner.discovery.rendering import render
 from miner.discovery.simplification import Simplified, crowded, simplify, simplify_overlay
 from miner.reporting.render_html import inline_svg
 from miner.units import format_count, plural
+from miner.language import Lang
 
-Lang = Literal["ru", "en"]
 
 # (activities, paths) shares from the main flow to everything; (None, None) is the static map's level.
 LADDER: tuple[tuple[float | None, float | None], ...] = (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from miner.comparison.wording import describe, requirement_lines
-from miner.language import Lang
+from miner.language import Lang, pick
 
 
 __all__ = ("Requirement", "describe", "main_finding", "propose", "propose_deviation")
@@ -44,7 +44,7 @@ def propose(finding: Any, declared: Any = None, lang: Lang = "ru") -> Requiremen
     """
     fields = dict(finding.fields)
     example = finding.examples[0] if finding.examples else None
-    text = finding.summary if lang == "ru" else describe(finding.kind, fields, finding.cases, finding.share, "en")
+    text = pick(lang, finding.summary, describe(finding.kind, fields, finding.cases, finding.share, "en"))
     requirement, acceptance = requirement_lines(finding.kind, fields, declared, example, lang)
     return Requirement(text, requirement, acceptance)
 
@@ -72,7 +72,7 @@ def propose_deviation(deviation: Any, findings: Any, declared: Any = None, lang:
     if main is None:
         return Requirement(deviation.title, *requirement_lines("other", {}, declared, None, lang))
     made = propose(main, declared, lang)
-    name = deviation.title if lang == "ru" else (getattr(deviation, "title_en", "") or made.finding)
+    name = pick(lang, deviation.title, getattr(deviation, "title_en", "") or made.finding)
     return Requirement(name, made.requirement, made.acceptance)
 
 

@@ -20,7 +20,7 @@ from typing import Any, Literal, Mapping, Sequence
 
 
 from miner.errors import MinerError
-from miner.language import Lang
+from miner.language import Lang, pick
 
 log = logging.getLogger("miner")
 
@@ -267,7 +267,7 @@ def capped(blocks: Sequence[Any], t: Mapping[str, str], lang: Lang, rows: int = 
         if not isinstance(block, Table) or cut or len(block.rows) <= rows:
             out.append(block)
             continue
-        where = (f"tables.xlsx, лист «{block.name[:31]}»" if lang == "ru" else f"tables.xlsx, sheet «{block.name[:31]}»")
+        where = pick(lang, f"tables.xlsx, лист «{block.name[:31]}»", f"tables.xlsx, sheet «{block.name[:31]}»")
         out += [replace(block, rows=block.rows[:rows]),
                 Paragraph(t["more_rows"].format(shown=format_count(rows), total=format_count(len(block.rows)),
                                                 file=where), "note")]
