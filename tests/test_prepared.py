@@ -172,3 +172,22 @@ def test_report_on_a_compacted_log_is_the_same(monkeypatch, tmp_path) -> None:
     same += [f"tables/{p.name}" for p in (tmp_path / "plain" / "tables").glob("*.csv")]
     for name in same:
         assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "compact" / name).read_bytes(), name
+
+
+def test_stats_of_a_canonical_parquet_reads_three_columns(tmp_path) -> None:
+    from miner.discovery.summary import _three_columns
+
+    log = _log()
+    path = tmp_path / "log.parquet"
+    log.to_parquet(path, index=False)
+    few = _three_columns(path)
+    assert few is not None and list(few.columns) == ["case:concept:name", "concept:name", "time:timestamp"]
+    assert miner.stats(path).to_dict() == miner.stats(log).to_dict()
+    shuffled = tmp_path / "shuffled.parquet"
+    log.sample(frac=1, random_state=1).to_parquet(shuffled, index=False)  # not in event order: coded in order
+    assert miner.stats(shuffled).to_dict() == miner.stats(log).to_dict()
+    other = tmp_path / "other.parquet"
+    log.drop(columns=["time:timestamp"]).to_parquet(other, index=False)
+    assert _three_columns(other) is None  # the usual reading says what is missing
+    with pytest.raises(miner.MinerError):
+        miner.stats(other)

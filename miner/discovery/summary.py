@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from miner import eventlog as E
 from miner.ingestion.reading import prepare_log
 from miner.prepared import PreparedLog
 from miner.units import format_count, format_share, plural
@@ -97,6 +98,32 @@ def _period(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
     return f"{start:%d.%m.%Y %H:%M} – {end:%d.%m.%Y %H:%M}"
 
 
+def _three_columns(source: Any) -> pd.DataFrame | None:
+    """Read only case, activity and time of a canonical parquet log, text as dictionary codes.
+
+    Counting needs nothing else, so a 10^7-event log is read in a fraction of the time and
+    memory of the whole frame. None (read the usual way) for anything else: another kind of
+    file, a parquet without those columns, several files, options, a frame.
+    """
+    if not isinstance(source, (str, Path)) or Path(source).suffix.lower() != ".parquet":
+        return None
+    try:
+        import pyarrow.parquet as pq
+
+        names = set(pq.read_schema(source).names)
+        wanted = [E.CASE, E.ACTIVITY, E.TIMESTAMP]
+        if not set(wanted) <= names:
+            return None
+        table = pq.read_table(source, columns=wanted, read_dictionary=[E.CASE, E.ACTIVITY])
+        frame = table.to_pandas()
+    except (OSError, ValueError, ImportError):  # not readable as parquet: the connector says why
+        return None
+    if frame[E.CASE].isna().any() or frame[E.ACTIVITY].isna().any() or \
+            not pd.api.types.is_datetime64_any_dtype(frame[E.TIMESTAMP]):
+        return None  # the usual reading rejects or types these rows
+    return frame
+
+
 def stats(source: str | Path | pd.DataFrame | PreparedLog, *, top: int = 10, **read_options: Any) -> LogStats:
     """Count cases, events, activities and variants of a log and list its top variants.
 
@@ -114,7 +141,9 @@ def stats(source: str | Path | pd.DataFrame | PreparedLog, *, top: int = 10, **r
         >>> s.cases, s.variants, s.top_variants[0].share  # doctest: +SKIP
         (1000, 37, 0.41)
     """
-    prepared = prepare_log(source, **read_options)
+    given = {k: v for k, v in read_options.items() if v is not None and v is not False}  # the CLI passes unset ones
+    few = None if given else _three_columns(source)
+    prepared = PreparedLog(few) if few is not None else prepare_log(source, **read_options)
     coded = prepared.coded
     found = prepared.variants
     cases = coded.n_cases
