@@ -167,9 +167,17 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def measure_command(folder: Path, notion: str, output: Path) -> dict[str, float]:
-    """Time the whole ``miner -q ingest FOLDER -o OUTPUT --case-notion NOTION``; peak RSS of the process tree."""
-    cmd = [sys.executable, "-m", "miner.cli", "-q", "ingest", str(folder), "-o", str(output), "--case-notion", notion]
+_IN_MEMORY = ("import sys, miner.ingestion.streaming as s; s.STREAM_FROM_BYTES = 1 << 62; "
+              "from miner.cli import main; sys.argv = ['miner'] + sys.argv[1:]; main()")
+
+
+def measure_command(folder: Path, notion: str, output: Path, in_memory: bool = False) -> dict[str, float]:
+    """Time the whole ``miner -q ingest FOLDER -o OUTPUT --case-notion NOTION``; peak RSS of the process tree.
+
+    ``in_memory`` forces the in-memory reader (what ingest does for journals under 128 MB), for A/B runs.
+    """
+    cmd = [sys.executable] + (["-c", _IN_MEMORY] if in_memory else ["-m", "miner.cli"])
+    cmd += ["-q", "ingest", str(folder), "-o", str(output), "--case-notion", notion]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -226,6 +234,8 @@ def main() -> None:
     parser.add_argument("--command", action="store_true",
                         help="time the whole `miner ingest` command (streams journals over 128 MB) instead of the "
                              "in-memory reader; peak RSS of the process and its workers")
+    parser.add_argument("--ab", action="store_true",
+                        help="with --command: alternate streamed and in-memory whole commands, medians of both")
     parser.add_argument("--compare", action="store_true",
                         help="after the runs, check the streamed log equals the in-memory one (events, DFG, variants)")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
@@ -238,15 +248,20 @@ def main() -> None:
             write_journal(folder, args.size_mb << 20, files=args.files, target_records=args.records)
         size = sum(p.stat().st_size for p in folder.glob("*.lgp"))
         print(f"journal: {folder} {size / 2**20:.0f} MB (generated in {time.perf_counter() - t:.0f} s)", flush=True)
-        runs = []
+        ways = {"streamed": False, "in memory": True} if args.ab and args.command else {"": False}
+        runs: dict[str, list[dict[str, float]]] = {w: [] for w in ways}
         for i in range(args.runs):
-            runs.append(measure_command(folder, args.notion, output) if args.command else measure(folder, args.notion))
-            print(f"run {i + 1}: {runs[-1]}", flush=True)
-        secs = statistics.median(r["seconds"] for r in runs)
-        rss = statistics.median(r["peak_rss_mb"] for r in runs)
-        recs = runs[0]["records"]
-        print(f"| {size / 2**20:.0f} MB | {recs:,} records | {runs[0]['events']:,} events | {args.notion} | "
-              f"{secs:.1f} s | {recs / secs:,.0f} records/s | {rss:,.0f} MB peak RSS |")
+            for way, in_memory in ways.items():  # alternate: both ways see the same machine load
+                run = measure_command(folder, args.notion, output, in_memory) if args.command else \
+                    measure(folder, args.notion)
+                runs[way].append(run)
+                print(f"run {i + 1} {way}: {run}", flush=True)
+        for way, done in runs.items():
+            secs = statistics.median(r["seconds"] for r in done)
+            rss = statistics.median(r["peak_rss_mb"] for r in done)
+            recs = done[0]["records"]
+            print(f"| {way} | {size / 2**20:.0f} MB | {recs:,} records | {done[0]['events']:,} events | "
+                  f"{args.notion} | {secs:.1f} s | {recs / secs:,.0f} records/s | {rss:,.0f} MB peak RSS |")
         if args.compare and args.command:
             compare_slice(folder, args.notion, output)
     finally:

@@ -124,7 +124,7 @@ def read_part(task: PartTask) -> PartResult:
     txn_of = raw["txn"].to_numpy().astype(np.int64)
     built = build_events(raw, case_notion=task.case_notion, include_rolled_back=True,  # type: ignore[arg-type]
                          outcome=pd.Categorical.from_codes(np.zeros(len(raw), np.int8), categories=OUTCOMES),
-                         transactions={})
+                         transactions={}, deferred=True)
     del raw
     result.problems.merge(built.problems)
     result.events = len(built.frame)
