@@ -7,6 +7,8 @@ child process per run (so each run's peak RSS is its own), and prints medians of
 
 Usage:
     python benchmarks/bench_onec.py --size-mb 1024 --runs 3
+    python benchmarks/bench_onec.py --records 10000000 --command --notion session --runs 3   # whole command
+    python benchmarks/bench_onec.py --records 1000000 --command --compare --runs 1   # streamed = in memory?
     python benchmarks/bench_onec.py --size-mb 100 --keep /tmp/journal   # keep the generated folder
 """
 from __future__ import annotations
@@ -102,8 +104,10 @@ def _session(rng: random.Random, when: datetime, session: int, numbers: dict[int
     return out, when
 
 
-def write_journal(folder: Path, target_bytes: int, *, seed: int = 7, files: int = 1) -> int:
-    """Write ``1Cv8.lgf`` and ``files`` lgp files of about ``target_bytes`` in all; return the record count."""
+def write_journal(folder: Path, target_bytes: int, *, seed: int = 7, files: int = 1,
+                  target_records: int | None = None) -> int:
+    """Write ``1Cv8.lgf`` and ``files`` lgp files of about ``target_bytes`` in all (or about
+    ``target_records`` records); return the record count."""
     folder.mkdir(parents=True, exist_ok=True)
     write_lgf(folder)
     rng = random.Random(seed)
@@ -115,7 +119,7 @@ def write_journal(folder: Path, target_bytes: int, *, seed: int = 7, files: int 
         with open(path, "w", encoding="utf-8", newline="") as fh:
             fh.write(HEADER)
             size, first = len(HEADER), True
-            while size < per_file:
+            while size < per_file if target_records is None else records < target_records * (f + 1) // files:
                 block = []
                 for _ in range(200):
                     session += 1
@@ -148,31 +152,121 @@ def measure(folder: Path, notion: str = "object") -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants (the parsing workers), in kB."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                total += next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo += [int(c) for c in fh.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+_IN_MEMORY = ("import sys, miner.ingestion.streaming as s; s.STREAM_FROM_BYTES = 1 << 62; "
+              "from miner.cli import main; sys.argv = ['miner'] + sys.argv[1:]; main()")
+
+
+def measure_command(folder: Path, notion: str, output: Path, in_memory: bool = False) -> dict[str, float]:
+    """Time the whole ``miner -q ingest FOLDER -o OUTPUT --case-notion NOTION``; peak RSS of the process tree.
+
+    ``in_memory`` forces the in-memory reader (what ingest does for journals under 128 MB), for A/B runs.
+    """
+    cmd = [sys.executable] + (["-c", _IN_MEMORY] if in_memory else ["-m", "miner.cli"])
+    cmd += ["-q", "ingest", str(folder), "-o", str(output), "--case-notion", notion]
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kb(proc.pid))
+        time.sleep(0.1)
+    elapsed = time.perf_counter() - t
+    if proc.returncode:
+        raise SystemExit(proc.stderr.read())
+    report = json.loads(Path(str(output) + ".ingest.json").read_text(encoding="utf-8"))
+    assert report["rows_read"] == report["events"] + report["rejected"] + report["excluded"], "records unaccounted"
+    return {"seconds": elapsed, "records": report["rows_read"], "events": report["events"],
+            "peak_rss_mb": peak / 1024}
+
+
+_SAME = """
+import sys; sys.path.insert(0, {root!r})
+import pandas as pd
+from connectors.onec.journal import read_onec_journal
+from miner import eventlog as E
+from miner.discovery.dfg import encode, directly_follows, variants
+memory = E.finalize(read_onec_journal({folder!r}, case_notion={notion!r}).frame)
+streamed = pd.read_parquet({output!r})
+assert len(memory) == len(streamed), (len(memory), len(streamed))
+for c in ("case:concept:name", "concept:name", "source:file", "source:row"):
+    assert memory[c].astype(str).tolist() == streamed[c].astype(str).tolist(), c
+assert (memory["time:timestamp"].to_numpy() == streamed["time:timestamp"].to_numpy().astype("datetime64[ns]")).all()
+a, b = encode(memory), encode(streamed)
+da, db = directly_follows(a, durations=False), directly_follows(b, durations=False)
+def edges(d):
+    return sorted(zip((d.activities[i] for i in d.source), (d.activities[i] for i in d.target), d.count.tolist()))
+assert edges(da) == edges(db), "DFG differs"
+va, vb = variants(a), variants(b)
+assert sorted(zip(map(tuple, va.sequences), va.counts.tolist())) == sorted(zip(map(tuple, vb.sequences),
+                                                                              vb.counts.tolist())), "variants differ"
+print("same events, DFG and variants:", len(memory), "events,", len(edges(da)), "edges,", len(va.counts), "variants")
+"""
+
+
+def compare_slice(folder: Path, notion: str, output: Path) -> None:
+    """Check that the streamed log of ``folder`` equals the in-memory one: events, DFG and variants."""
+    code = _SAME.format(root=str(ROOT), folder=str(folder), notion=notion, output=str(output))
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    print(out.stdout.strip(), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size-mb", type=int, default=1024, help="size of the generated journal")
+    parser.add_argument("--records", type=int, help="generate about this many records instead (e.g. 10000000)")
     parser.add_argument("--runs", type=int, default=3, help="runs to take the median of (>= 3)")
     parser.add_argument("--files", type=int, default=4, help="how many lgp files to split the journal into")
     parser.add_argument("--notion", default="object", choices=["object", "session", "user_day"])
+    parser.add_argument("--command", action="store_true",
+                        help="time the whole `miner ingest` command (streams journals over 128 MB) instead of the "
+                             "in-memory reader; peak RSS of the process and its workers")
+    parser.add_argument("--ab", action="store_true",
+                        help="with --command: alternate streamed and in-memory whole commands, medians of both")
+    parser.add_argument("--compare", action="store_true",
+                        help="after the runs, check the streamed log equals the in-memory one (events, DFG, variants)")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     args = parser.parse_args()
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_onec_")) / "1Cv8Log"
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_onec_", dir=ROOT / "benchmarks" / "_data")) / "1Cv8Log"
+    output = folder.parent / "log.parquet"
     try:
         t = time.perf_counter()
         if not (folder / "1Cv8.lgf").exists():
-            write_journal(folder, args.size_mb << 20, files=args.files)
+            write_journal(folder, args.size_mb << 20, files=args.files, target_records=args.records)
         size = sum(p.stat().st_size for p in folder.glob("*.lgp"))
         print(f"journal: {folder} {size / 2**20:.0f} MB (generated in {time.perf_counter() - t:.0f} s)", flush=True)
-        runs = []
+        ways = {"streamed": False, "in memory": True} if args.ab and args.command else {"": False}
+        runs: dict[str, list[dict[str, float]]] = {w: [] for w in ways}
         for i in range(args.runs):
-            runs.append(measure(folder, args.notion))
-            print(f"run {i + 1}: {runs[-1]}", flush=True)
-        secs = statistics.median(r["seconds"] for r in runs)
-        rss = statistics.median(r["peak_rss_mb"] for r in runs)
-        recs = runs[0]["records"]
-        print(f"| {size / 2**20:.0f} MB | {recs:,} records | {runs[0]['events']:,} events | {secs:.1f} s | "
-              f"{recs / secs:,.0f} records/s | {rss:,.0f} MB peak RSS |")
+            for way, in_memory in ways.items():  # alternate: both ways see the same machine load
+                run = measure_command(folder, args.notion, output, in_memory) if args.command else \
+                    measure(folder, args.notion)
+                runs[way].append(run)
+                print(f"run {i + 1} {way}: {run}", flush=True)
+        for way, done in runs.items():
+            secs = statistics.median(r["seconds"] for r in done)
+            rss = statistics.median(r["peak_rss_mb"] for r in done)
+            recs = done[0]["records"]
+            print(f"| {way} | {size / 2**20:.0f} MB | {recs:,} records | {done[0]['events']:,} events | "
+                  f"{args.notion} | {secs:.1f} s | {recs / secs:,.0f} records/s | {rss:,.0f} MB peak RSS |")
+        if args.compare and args.command:
+            compare_slice(folder, args.notion, output)
     finally:
+        output.unlink(missing_ok=True)
+        Path(str(output) + ".ingest.json").unlink(missing_ok=True)
         if args.keep is None:
             shutil.rmtree(folder.parent, ignore_errors=True)
 

@@ -130,6 +130,6 @@ def test_cli_streams_a_journal_above_the_threshold_and_reports_every_record(gene
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "log.parquet.ingest.json").read_text(encoding="utf-8"))
     assert report["rows_read"] == truth.records == report["events"] + report["rejected"] + report["excluded"]
-    assert report["sources"][0]["details"]["streamed"] is True
+    assert report["sources"][0]["streamed"] is True
     log = pd.read_parquet(out)
     assert len(log) == report["events"] and np.all(log["onec:event"].str.startswith("_$Data$_."))

@@ -225,9 +225,9 @@ def record_ranges(path: Path, start: int, separator: bytes, size: int) -> list[t
             while hit >= 0 and not _CUT_OK.match(window, hit + len(separator) - 1):
                 hit = window.find(separator, hit + 1)
             if hit < 0:
-                if len(window) < len(separator) + 32:
+                if at + len(window) >= total:
                     break
-                at += len(window) - len(separator) - 32
+                at += max(1, len(window) - len(separator) - 32)  # overlap: a separator may straddle windows
                 continue
             cut = at + hit + len(separator) - 1
             cuts.append(cut)

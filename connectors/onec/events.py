@@ -104,7 +104,8 @@ def event_title(name: str) -> str:
 
 def build_events(raw: pd.DataFrame, *, case_notion: CaseNotion = "object", include_rolled_back: bool = False,
                  system: str = "1C", outcome: pd.Categorical | None = None,
-                 transactions: dict[str, int] | None = None, filt: JournalFilter | None = None) -> Built:
+                 transactions: dict[str, int] | None = None, filt: JournalFilter | None = None,
+                 deferred: bool = False) -> Built:
     """Turn a raw journal table into canonical events.
 
     Args:
@@ -118,6 +119,8 @@ def build_events(raw: pd.DataFrame, *, case_notion: CaseNotion = "object", inclu
         outcome, transactions: the transaction outcome of each record and the counts per outcome,
             when the reader decided them already (the lgp reader keeps only candidate records).
         filt: the period and event kinds to keep (the lgp reader applies it while reading).
+        deferred: leave the object and session case ids and the activities empty: the streaming
+            reader decides them over the whole journal.
     Returns:
         :class:`Built`: events, problems (every record that is not an event), details.
     Example:
@@ -154,7 +157,7 @@ def build_events(raw: pd.DataFrame, *, case_notion: CaseNotion = "object", inclu
     kept = raw if keep.all() else raw[keep]
     del raw  # the caller passes the table over: free it before the events are built
     outcome = outcome if keep.all() else outcome[keep]
-    frame, pres = _event_frame(kept, case_notion, system)
+    frame, pres = _event_frame(kept, case_notion, system, deferred)
     frame["onec:transaction"] = outcome
     details: dict[str, Any] = {"case_notion": case_notion, "transactions": transactions}
     if include_rolled_back and rolled.any():
@@ -204,20 +207,24 @@ def _transaction_counts(raw: pd.DataFrame, outcome: pd.Categorical) -> dict[str,
             "unfinished": int(counts.get(3, 0))}
 
 
-def _event_frame(kept: pd.DataFrame, case_notion: CaseNotion, system: str) -> tuple[pd.DataFrame, Presentations]:
+def _event_frame(kept: pd.DataFrame, case_notion: CaseNotion, system: str,
+                 deferred: bool = False) -> tuple[pd.DataFrame, Presentations]:
     """Build the canonical columns and attributes for the records that become events."""
     pres = Presentations(kept["presentation"])
     release_memory()
     meta = Cat(kept["metadata"])
     frame = pd.DataFrame(index=pd.RangeIndex(len(kept)))
-    if case_notion == "object":
+    empty = pd.Categorical.from_codes(np.zeros(len(kept), np.int8), categories=[""])
+    if deferred and case_notion != "user_day":
+        frame[ev.CASE] = empty
+    elif case_notion == "object":
         frame[ev.CASE] = object_cases(kept, pres, meta)
     elif case_notion == "session":
         frame[ev.CASE] = session_cases(kept)
     else:
         frame[ev.CASE] = user_day_cases(kept)
     release_memory()
-    frame[ev.ACTIVITY] = activities(kept, pres, meta, event_title)
+    frame[ev.ACTIVITY] = empty if deferred else activities(kept, pres, meta, event_title)
     frame[ev.TIMESTAMP] = kept["date"].to_numpy().astype("datetime64[ns]")
     user = Cat(kept["user"])
     # Few distinct values: categoricals (finalize makes them strings cheaply); the case id has as

@@ -34,7 +34,7 @@ def _q(name: str) -> str:
 def _connect(folder: Path, memory_limit: str) -> Any:
     import duckdb
 
-    con = duckdb.connect(str(folder / "pass2.duckdb"))
+    con = duckdb.connect()  # in memory, faster than a database file; beyond the limit it spills to temp_directory
     con.execute(f"SET memory_limit='{memory_limit}'")
     con.execute(f"SET temp_directory='{folder / 'spill'}'")
     con.execute("SET preserve_insertion_order=true")
@@ -68,16 +68,11 @@ def finish(folder: Path, output: Path, *, case_notion: str, include_rolled_back:
         elif rolled:
             details["rolled_back_kept"] = int(rolled)
         keep = "TRUE" if include_rolled_back else "NOT (outcome = 2 AND _data)"
-        run = ("e._run + coalesce(r.run_off, 0)" if case_notion == "session" else "0") + " AS run_g"
-        con.execute(f"""CREATE TABLE kept AS SELECT e.*, {run} FROM ev e
-                        LEFT JOIN run_offsets r ON r._part = e._part AND r.session = e."onec:session"
-                        WHERE {keep}""" if case_notion == "session" else
-                    f"CREATE TABLE kept AS SELECT e.*, {run} FROM ev e WHERE {keep}")
-        case = _cases(con, case_notion)
+        con.execute(f"CREATE VIEW kept AS SELECT * FROM ev WHERE {keep}")
+        join = _cases(con, case_notion)
         _activities(con)
-        events = con.execute("SELECT count(*) FROM kept").fetchone()[0]
-        _write(con, output, columns, case, system)
-        return int(events), details
+        events = _write(con, output, columns, join, system)
+        return events, details
     finally:
         con.close()
 
@@ -94,25 +89,49 @@ def _transactions(con: Any, folder: Path) -> dict[str, int]:
 
 
 def _events_view(con: Any, folder: Path, columns: list[str]) -> None:
-    """``ev``: the parts' events with file record numbers, a global order and the outcome."""
+    """``ev``: the parts' events with file record numbers, a global order, the outcome (and session run)."""
+    run, join = "", ""
+    if "_run" in columns:
+        run = ", e._run + coalesce(r.run_off, 0) AS run_g"
+        join = ' LEFT JOIN run_offsets r ON r._part = e._part AND r.session = e."onec:session"'
     con.execute(f"""
         CREATE VIEW ev AS
         SELECT e.*, e."source:row" + o.row_off AS row_g,
                o.file_id::BIGINT * 1099511627776 + e."source:row" + o.row_off AS seq,
-               CASE WHEN e._txn IS NULL THEN 0 WHEN t.rb THEN 2 WHEN t.cm THEN 1 ELSE 3 END AS outcome
+               CASE WHEN e._txn IS NULL THEN 0 WHEN t.rb THEN 2 WHEN t.cm THEN 1 ELSE 3 END AS outcome{run}
         FROM read_parquet('{folder}/part-*.parquet', union_by_name=true) e
         JOIN offsets o USING (_part)
-        LEFT JOIN txn t ON e._txn = t.key""")
+        LEFT JOIN txn t ON e._txn = t.key{join}""")
 
 
 def _cases(con: Any, case_notion: str) -> str:
-    """Build the table of case labels; return the SQL expression of the case id over ``kept k``."""
+    """Build ``cases`` (join key → label, rank in label order); return the join condition with ``kept k``.
+
+    The events are then sorted by the integer rank, not by the label text: a much cheaper sort.
+    """
     if case_notion == "user_day":
-        return "k._case"
-    if case_notion == "session":
-        con.execute("""CREATE TABLE runs AS SELECT "onec:session" AS s, run_g AS run, min("time:timestamp") AS first
-                       FROM kept GROUP BY ALL""")
-        return "'Сеанс ' || k.\"onec:session\" || ' от ' || strftime(u.first, '%d.%m.%Y %H:%M:%S')"
+        con.execute("CREATE TABLE labels AS SELECT DISTINCT _case AS key, _case AS label FROM kept")
+        key = "c.key = k._case"
+    elif case_notion == "session":
+        con.execute("""CREATE TABLE labels AS
+                       SELECT "onec:session" AS s, run_g AS run,
+                              'Сеанс ' || "onec:session" || ' от ' || strftime(min("time:timestamp"), '%d.%m.%Y %H:%M:%S')
+                              AS label
+                       FROM kept GROUP BY "onec:session", run_g""")
+        key = 'c.s = k."onec:session" AND c.run = k.run_g'
+    else:
+        _object_labels(con)
+        key = "c.key = k._obj"
+    con.execute("""CREATE TABLE cases AS
+                   SELECT l.*, r.rank FROM labels l
+                   JOIN (SELECT label, row_number() OVER (ORDER BY label) AS rank FROM (SELECT DISTINCT label FROM labels))
+                   r USING (label)""")
+    con.execute("DROP TABLE labels")
+    return key
+
+
+def _object_labels(con: Any) -> None:
+    """An object's case: its latest document presentation; else «<metadata title> <presentation, GUID or data>»."""
     metas = [m for (m,) in con.execute('SELECT DISTINCT "onec:metadata" FROM kept').fetchall()]
     titles = pd.DataFrame({"meta": [m for m in metas if m], "title": [title_of_metadata(m) for m in metas if m]},
                           dtype="str")
@@ -127,15 +146,17 @@ def _cases(con: Any, case_notion: str) -> str:
         FROM kept GROUP BY _obj""")
     con.execute("""
         CREATE TABLE labels AS
-        SELECT o._obj, CASE
-            WHEN o.is_doc AND o.shared = 1 THEN o.last_pres
+        SELECT o._obj AS key, CASE
+            WHEN o.is_doc AND d.last_pres IS NULL THEN o.last_pres
             WHEN o.is_doc THEN o.last_pres || ' [' || coalesce(nullif(left(o.ref, 8), ''), md5(o._obj)[:8]) || ']'
             ELSE trim(coalesce(t.title, 'Объект') || ' ' ||
                       coalesce(nullif(o.last_pres, ''), nullif(o.ref, ''), o.data, ''))
             END AS label
-        FROM (SELECT *, count(*) FILTER (WHERE is_doc) OVER (PARTITION BY last_pres) AS shared FROM objs) o
+        FROM objs o
+        LEFT JOIN (SELECT last_pres FROM objs WHERE is_doc GROUP BY last_pres HAVING count(*) > 1) d
+               ON d.last_pres = o.last_pres
         LEFT JOIN titles t ON t.meta = o.meta""")
-    return "l.label"
+    con.execute("DROP TABLE objs")
 
 
 def _activities(con: Any) -> None:
@@ -150,26 +171,24 @@ def _activities(con: Any) -> None:
     con.register("acts", acts)
 
 
-def _write(con: Any, output: Path, columns: list[str], case: str, system: str) -> None:
-    """Sort the kept events by case, time and record order into the parquet ``output``."""
+def _write(con: Any, output: Path, columns: list[str], key: str, system: str) -> int:
+    """Sort the kept events by case, time and record order into the parquet ``output``; count them."""
     rest = [c for c in columns if c not in ev.COLUMNS and c not in _HELPERS]
     outcome = "CASE k.outcome " + " ".join(f"WHEN {i} THEN '{label}'" for i, label in enumerate(OUTCOMES)) + " END"
-    select = [f"{case} AS {_q(ev.CASE)}", f"a.activity AS {_q(ev.ACTIVITY)}",
+    select = [f"c.label AS {_q(ev.CASE)}", f"a.activity AS {_q(ev.ACTIVITY)}",
               f'k."time:timestamp"::TIMESTAMP_NS AS {_q(ev.TIMESTAMP)}', f'k."org:resource" AS {_q(ev.RESOURCE)}',
               f"NULL::VARCHAR AS {_q(ev.ROLE)}", f"NULL::VARCHAR AS {_q(ev.GROUP)}",
               f"{_literal(system)} AS {_q(ev.SYSTEM)}", f'k."source:file" AS {_q(ev.FILE)}',
               f"k.row_g AS {_q(ev.ROW)}"]
     select += [f"k.{_q(c)}::TIMESTAMP_NS AS {_q(c)}" if c == "doc:date" else f"k.{_q(c)}" for c in rest]
     select.append(f'{outcome} AS "onec:transaction"')
-    source = "kept k"
-    if case.startswith("l."):
-        source += " JOIN labels l ON l._obj = k._obj"
-    elif case.startswith("'Сеанс"):
-        source += ' JOIN runs u ON u.s = k."onec:session" AND u.run = k.run_g'
-    source += (' JOIN acts a ON a.event IS NOT DISTINCT FROM k."onec:event" '
-               'AND a.meta IS NOT DISTINCT FROM k."onec:metadata"')
-    con.execute(f"COPY (SELECT {', '.join(select)} FROM {source} ORDER BY 1, 3, k.seq) TO '{output}' "
-                "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 262144)")
+    source = (f"kept k JOIN cases c ON {key} JOIN acts a ON a.event IS NOT DISTINCT FROM k.\"onec:event\" "
+              'AND a.meta IS NOT DISTINCT FROM k."onec:metadata"')
+    con.execute(f"COPY (SELECT {', '.join(select)} FROM {source} ORDER BY c.rank, k.\"time:timestamp\", k.seq) "
+                f"TO '{output}' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 262144)")
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(output).metadata.num_rows)
 
 
 def _literal(text: str) -> str:
