@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 # Names that are written in Latin letters in Russian text too.
-ALLOWED = {"Excel", "CRM", "BPMN", "YAML", "XES", "CSV", "XLSX", "Parquet", "Word", "F9", "DataFrame", "PDF"}
+ALLOWED = {"Excel", "CRM", "BPMN", "YAML", "XES", "CSV", "XLSX", "Parquet", "Word", "F9", "DataFrame", "PDF", "Jupyter"}
 # Tokens that are file names, encodings, folders or ids: kept as they are.
 _TECHNICAL = re.compile(r"^(\S+\.(csv|xlsx|xls|yaml|yml|json|bpmn|xes|parquet|txt|svg|png|docx|html|gv)|"
                         r"cp\d+|utf-?8|1Cv8\w*|\S*[_:]\S*|.*\d.*|[A-Z]{1,3})$", re.I)
@@ -35,6 +35,7 @@ _PREPOSITION = re.compile(r"(?:^|[\s(«*])(в|во|на|о|об|при|из|от
 def text_of_html(page: str, *, pictures: bool = True) -> list[str]:
     """Return the visible text of an HTML report: paragraphs, cells, captions (and SVG text and titles)."""
     page = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
+    page = re.sub(r"<script.*?</script>", " ", page, flags=re.S)  # code and embedded data: not read by a person
     if not pictures:
         page = re.sub(r"<svg.*?</svg>", " ", page, flags=re.S)
     page = re.sub(r"<!--.*?-->", " ", page, flags=re.S)

@@ -55,7 +55,7 @@ def made(tmp_path_factory):
     (folder / "declared.yaml").write_text(declared_yaml(), encoding="utf-8")
     log = explorer_log(600, activities=14, seed=23)  # a small full overlay: dot lays it out quickly
     miner.report(log, folder / "out", declared=folder / "declared.yaml")
-    findings = json.loads((folder / "out" / "findings.json").read_text(encoding="utf-8"))["findings"]
+    findings = json.loads((folder / "out" / "findings.json").read_text(encoding="utf-8"))
     return log, folder / "out" / "report.html", findings
 
 
@@ -202,18 +202,21 @@ def test_activity_variant_and_period(browser, made):
 
 
 def test_a_deviation_lights_up_its_paths_and_lists_its_cases(browser, made):
-    log, page, findings = made
+    log, page, found = made
     truth = follows_cases(log)
+    deviations, by_id = found["deviations"], {f["id"]: f for f in found["findings"]}
     _open(browser, page)
     buttons = browser.find_elements(By.CSS_SELECTOR, "#explore-cmp-deviations button")
-    assert len(buttons) == len(findings)
-    paths = [i for i, f in enumerate(findings) if f["kind"] == "undeclared_path"]
+    assert len(buttons) == len(deviations)
+    # a deviation that is one undeclared path lists exactly the cases of that path
+    paths = [i for i, d in enumerate(deviations) if [by_id[f]["kind"] for f in d["findings"]] == ["undeclared_path"]]
     assert paths
     for i in paths[:3] + paths[-3:]:
         _js(browser, "arguments[0].scrollIntoView(); arguments[0].click()", buttons[i])
         count, ids = _listed(browser, "explore-cmp")
-        pair = (findings[i]["from"], findings[i]["to"])
-        assert count == findings[i]["cases"] == len(truth[pair]) and set(ids) <= truth[pair]
+        finding = by_id[deviations[i]["findings"][0]]
+        pair = (finding["from"], finding["to"])
+        assert count == deviations[i]["cases"] == len(truth[pair]) and set(ids) <= truth[pair]
         assert pair in _pairs(browser, "explore-cmp", ".mx-on") or pair not in _pairs(browser, "explore-cmp")
     assert _requests(browser) == []
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]

@@ -35,6 +35,7 @@ class Part:
         fitness, fitness_method, conforming_cases: how well the data fits the model.
         cases: cases in scope; skipped: step -> share of cases that skip it (for the map).
         coded: the log in scope with activities named as the steps (for the map).
+        found: the variants of ``coded`` where they were known (the explorer lists cases by them).
     """
 
     declared: DeclaredProcess
@@ -49,6 +50,7 @@ class Part:
     cases: int
     skipped: dict[str, float]
     coded: CodedLog = field(repr=False)
+    found: Variants | None = field(default=None, repr=False)
 
     @property
     def unmatched(self) -> tuple[str, ...]:
@@ -125,7 +127,8 @@ class Context:
         outside, bridged, notes = self._outside(declared, cases_with)
         effective = declared.without(bridged, keep=True).without(outside)
         scoped = coded if foreign is None else _scope(coded, foreign, set(declared.steps))
-        traces = traces_of(scoped, _renamed(self.found, matching) if foreign is None and self.found is not None else None)
+        found = _renamed(self.found, matching) if foreign is None and self.found is not None else None
+        traces = traces_of(scoped, found)
         n = traces.n_cases
         ignore = set() if foreign is None else set(scoped.activities) - set(declared.steps)
         findings = step_findings(traces, effective, outside=list(bridged),
@@ -143,7 +146,7 @@ class Context:
         skipped = {f.fields["activity"]: f.share for f in kept if f.kind == "skipped_step"}
         return Part(declared, effective, matching, tuple(sorted(kept, key=importance)),
                     tuple(sorted(accepted, key=importance)), tuple(notes), fit.value, fit.method,
-                    conforming, n, skipped, scoped)
+                    conforming, n, skipped, scoped, found)
 
     def _outside(self, declared: DeclaredProcess,
                  cases_with: dict[str, int]) -> tuple[list[str], list[str], list[dict[str, Any]]]:

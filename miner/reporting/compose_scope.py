@@ -13,6 +13,7 @@ import pandas as pd
 
 from miner.reporting.blocks import Block, Figure, Heading, Paragraph, make_table, svg_size
 from miner.reporting.compose import Composer, text
+from miner.language import Lang
 from miner.units import format_count, format_duration
 
 _T: dict[str, dict[str, Any]] = {
@@ -50,16 +51,17 @@ _T: dict[str, dict[str, Any]] = {
 }
 
 
-def scope_section(c: Composer, frame: Any, comparison: Any, out: Path) -> list[Block]:
-    """Return section 7 (heading ``id="scope"``); writes scope.json and the scope maps into ``out``.
-
-    ``frame`` is the prepared log (or a canonical frame) the report is made of.
-    """
+def report_scope(prepared: Any, comparison: Any, out: Path, lang: Lang) -> Any:
+    """Compute the scope of the report's log (``miner.scope``); writes scope.json and the scope maps into ``out``."""
     from miner.scoping.analysis import scope
 
-    t = _T[c.lang]
     declared = [p.declared for p in comparison.parts] if comparison is not None else None
-    result = scope(frame, out, declared=declared, lang=c.lang)
+    return scope(prepared, out, declared=declared, lang=lang)
+
+
+def scope_section(c: Composer, result: Any, out: Path) -> list[Block]:
+    """Return section 7 (heading ``id="scope"``) for the scope ``result`` of the report's log."""
+    t = _T[c.lang]
     blocks: list[Block] = [Heading(t["title"], 1, key="scope"), Paragraph(t["lead"])]
     summary = pd.DataFrame(result.rows(), columns=list(t["h"]))
     blocks.append(make_table("scope", summary, [text] * 6, widths=(2.2, 0.8, 1.8, 1.6, 1, 1.2),

@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from miner.discovery.dfg import CodedLog
+from miner.discovery.dfg import CodedLog, Variants, variants
 from miner.reporting.explorer_data import deviation_entries, deviations_of, to_script, variant_table
 from miner.reporting.explorer_maps import Level, comparison_levels, frequency_levels
 from miner.language import Lang
@@ -31,7 +31,7 @@ from miner.language import Lang
 TEXTS = {
     "ru": {"heading": "Исследовать карту", "level": "Подробность карты", "period": "Период случаев:",
            "from": "с", "to": "по", "reset": "Весь период", "copy": "Скопировать все номера",
-           "clear": "Сбросить выбор", "zoom": "Масштаб: по ширине / 100 %", "variants": "Варианты, самые частые сверху",
+           "clear": "Сбросить выбор", "zoom": "Масштаб: по ширине / 100\u00a0%", "variants": "Варианты, самые частые сверху",
            "deviations": "Отклонения от описания", "all": "Все случаи",
            "modes": (("start", "начались в периоде"), ("end", "закончились в периоде"),
                      ("within", "целиком в периоде"), ("overlap", "шли в периоде")),
@@ -40,7 +40,7 @@ TEXTS = {
            "lead": "Сдвиньте ползунок: влево — только основной поток, вправо — все действия и переходы. "
                    "Карта работает без интернета, прямо в этом файле.",
            "static": "Это статичная карта. Интерактивная (ползунок, случаи по щелчку) работает, когда "
-                     "скрипты разрешены: в Jupyter — у доверенного блокнота (Trust notebook)."},
+                     "скрипты разрешены: в блокноте Jupyter — когда блокнот отмечен как доверенный."},
     "en": {"heading": "Explore the map", "level": "Map detail", "period": "Cases' period:",
            "from": "from", "to": "to", "reset": "Whole period", "copy": "Copy all ids",
            "clear": "Clear selection", "zoom": "Zoom: fit / 100 %", "variants": "Variants, most frequent first",
@@ -66,7 +66,7 @@ def assets() -> tuple[str, str]:
 
 def explorer_html(coded: CodedLog, prefix: str, *, lang: Lang = "ru", part: Any = None,
                   findings: dict[str, Any] | None = None, process: str | None = None,
-                  replaces: str | None = None) -> str:
+                  replaces: str | None = None, found: Variants | None = None) -> str:
     """Return one explorer as an HTML block (without the script and style; see :func:`standalone`).
 
     Args:
@@ -78,6 +78,7 @@ def explorer_html(coded: CodedLog, prefix: str, *, lang: Lang = "ru", part: Any 
         process: keep only the findings of this declared process (several descriptions).
         replaces: the id of a static figure of the same map on the page: hidden on screen while
             the explorer runs, shown in print (where the explorer is not).
+        found: the variants of ``coded`` when already computed (a prepared log's, a part's).
 
     Example:
         >>> block = explorer_html(encode(log), "explore")  # doctest: +SKIP
@@ -86,10 +87,11 @@ def explorer_html(coded: CodedLog, prefix: str, *, lang: Lang = "ru", part: Any 
     """
     levels, start = (frequency_levels(coded, prefix, lang) if part is None
                      else comparison_levels(part, prefix, lang))
-    data: dict[str, Any] = {"lang": lang, **variant_table(coded), "start": start,
+    found = found if found is not None else (getattr(part, "found", None) or variants(coded))
+    data: dict[str, Any] = {"lang": lang, **variant_table(coded, found), "start": start,
                             "levels": [_level_data(level, part is None, i == start) for i, level in enumerate(levels)]}
     if part is not None:
-        data["devs"] = deviation_entries(deviations_of(findings or {}, process), coded)
+        data["devs"] = deviation_entries(deviations_of(findings or {}, process), coded, found)
     root = _markup(prefix, levels, start, data, lang, with_deviations=part is not None)
     return root.replace(' data-prefix=', f' data-replaces="{_e(replaces)}" data-prefix=', 1) if replaces else root
 
@@ -175,7 +177,8 @@ def _scope() -> str:
     return f"explore-{uuid.uuid4().hex[:10]}"
 
 
-def add_explorer(report_html: str | Path, coded: CodedLog, comparison: Any = None, lang: Lang = "ru") -> Path:
+def add_explorer(report_html: str | Path, coded: CodedLog, comparison: Any = None, lang: Lang = "ru",
+                 found: Variants | None = None) -> Path:
     """Add the explorer section (``id="explore"``) to a written report.html, and one per overlay map.
 
     The section goes after the frequency map (before section 2.2, with a line in the table of
@@ -198,7 +201,7 @@ def add_explorer(report_html: str | Path, coded: CodedLog, comparison: Any = Non
     page = path.read_text(encoding="utf-8")
     t = TEXTS[lang]
     section = (f'<section id="explore"><h2>{_e(t["heading"])}</h2><p>{_e(t["lead"])}</p>\n'
-               f'{explorer_html(coded, "explore", lang=lang, replaces="fig-map")}\n</section>')
+               f'{explorer_html(coded, "explore", lang=lang, replaces="fig-map", found=found)}\n</section>')
     page = _insert(page, '<h2 id="sec-2-2"', section, before=True)
     page = _insert(page, '<li class="l2"><a href="#sec-2-2"',
                    f'<li class="l2"><a href="#explore">{_e(t["heading"])}</a></li>', before=True, required=False)

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from miner.discovery.dfg import CodedLog, variants
+from miner.discovery.dfg import CodedLog, Variants, variants
 
 DAY_NS = 86_400 * 10**9
 PATH_KINDS = ("undeclared_path", "unobserved_path")
@@ -28,7 +28,7 @@ PATH_KINDS = ("undeclared_path", "unobserved_path")
 STEP_RULES = {"undeclared_step": "has", "skipped_step": "lacks", "unobserved_step": "lacks", "rework": "repeat"}
 
 
-def variant_table(coded: CodedLog) -> dict[str, Any]:
+def variant_table(coded: CodedLog, found: Variants | None = None) -> dict[str, Any]:
     """Return the compact variants table of a coded log (the ``a``, ``d0`` and ``v`` keys).
 
     ``a`` lists the activities; ``d0`` is the first day (days since 1970-01-01) of the log; ``v``
@@ -40,7 +40,7 @@ def variant_table(coded: CodedLog) -> dict[str, Any]:
         >>> table["v"][0][0], len(table["v"][0][1])  # doctest: +SKIP
         ([0, 1, 2], 412)
     """
-    found = variants(coded)
+    found = found if found is not None else variants(coded)
     if coded.n_cases == 0:
         return {"a": list(coded.activities), "d0": 0, "v": []}
     index = {name: i for i, name in enumerate(coded.activities)}
@@ -89,14 +89,15 @@ def deviations_of(findings_json: Mapping[str, Any], process: str | None = None) 
     return out
 
 
-def deviation_entries(deviations: Iterable[Mapping[str, Any]], coded: CodedLog) -> list[dict[str, Any]]:
+def deviation_entries(deviations: Iterable[Mapping[str, Any]], coded: CodedLog,
+                      found: Variants | None = None) -> list[dict[str, Any]]:
     """Return the deviations as the explorer embeds them: rules, paths and activities to light up.
 
     Each entry has ``id``, ``title``, ``cases``, ``share``, ``rules`` (``["path", from, to]``,
     ``["has"|"lacks"|"repeat", activity]``), ``exact`` (every finding's cases follow from the
     rules), ``ex`` (examples of the findings without an exact rule), ``paths`` and ``acts``.
     """
-    table = variants(coded)
+    table = found if found is not None else variants(coded)
     seqs, counts = table.sequences, table.counts.tolist()
     out = []
     for d in deviations:

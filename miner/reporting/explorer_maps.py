@@ -23,7 +23,7 @@ from miner.discovery.rendering import render
 from miner.discovery.simplification import Simplified, crowded, simplify, simplify_overlay
 from miner.reporting.render_html import inline_svg
 from miner.units import format_count, plural
-from miner.language import Lang
+from miner.language import Lang, pick
 
 
 # (activities, paths) shares from the main flow to everything; (None, None) is the static map's level.
@@ -35,6 +35,7 @@ LADDER: tuple[tuple[float | None, float | None], ...] = (
 FLOATING_LABELS = 60
 # ...and such a level is laid out taller and narrower (a 340-line map: 5 900 x 1 450 pt -> 2 200 x 3 000 pt)
 SPAGHETTI = "  graph [nodesep=0.12, ranksep=1.5];\n"
+_GRAPH_TITLE = re.compile(r'(<g id="[^"]*" class="graph"[^>]*>\s*)<title>[^<]*</title>')
 _EDGE_LABEL = re.compile(r"(-> \S+ \[)label=")
 _NODE = re.compile(r'<g id="([^"]+)" class="node">(\s*)<title>([^<]*)</title>')
 _EDGE = re.compile(r'<g id="([^"]+)" class="edge">(\s*)<title>([^<]*)</title>(\s*)(<path [^>]*?\bd="([^"]*)"[^>]*/>)?')
@@ -127,7 +128,7 @@ def _levels(full: DirectlyFollows, thin: Callable[[float | None, float | None], 
         dot = draw(s).dot
         if _drawn(s.dfg) > FLOATING_LABELS:
             dot = _EDGE_LABEL.sub(r"\1xlabel=", dot).rstrip().removesuffix("}") + SPAGHETTI + "}\n"
-        svg = minify_svg(mark_svg(render(dot, "svg").decode("utf-8"), names))
+        svg = minify_svg(mark_svg(render(dot, "svg").decode("utf-8"), names, lang))
         levels.append(Level(inline_svg(svg, f"{prefix}-l{i}"), s.dfg.activities, _drawn(s.dfg),
                             _level_text(len(s.dfg.activities), total_acts, _drawn(s.dfg), total_paths, lang),
                             s.note(lang)))
@@ -152,14 +153,15 @@ def _level_text(acts: int, total_acts: int, paths: int, total_paths: int, lang: 
             f"{format_count(paths)} {of} {format_count(total_paths)} {plural(total_paths, path_words, lang=lang)}")
 
 
-def mark_svg(svg: str, names: Mapping[str, str]) -> str:
+def mark_svg(svg: str, names: Mapping[str, str], lang: Lang = "ru") -> str:
     """Mark a Graphviz SVG of a miner map for the explorer.
 
     Node groups of activities (DOT ids in ``names``) become ``class="node"`` with
     ``data-activity``; the start and end dots ``class="marker"`` with ``data-marker``; path groups
     keep ``class="edge"`` and get ``data-from``/``data-to`` and a transparent 14-point-wide twin
     of their line (``class="hit"``) so thin lines are easy to click. Titles (the tooltips) are
-    replaced by the names, escaped.
+    replaced by the names, escaped (the start and end dots are titled «начало», «конец»); the
+    drawing's own title (the graph's DOT name) is dropped.
 
     Args:
         svg: SVG text from Graphviz.
@@ -172,10 +174,15 @@ def mark_svg(svg: str, names: Mapping[str, str]) -> str:
     def name(dot_id: str) -> str:
         return dot_id if dot_id in (START, END) else names[dot_id]
 
+    ends = {START: pick(lang, "начало", "start"), END: pick(lang, "конец", "end")}
+
+    def title(value: str) -> str:
+        return _attr(ends.get(value, value))
+
     def node(m: re.Match[str]) -> str:
         dot_id = html.unescape(m.group(3))
         if dot_id in (START, END):
-            return f'<g id="{m.group(1)}" class="marker" data-marker="{dot_id}">{m.group(2)}<title>{dot_id}</title>'
+            return f'<g id="{m.group(1)}" class="marker" data-marker="{dot_id}">{m.group(2)}<title>{title(dot_id)}</title>'
         value = _attr(name(dot_id))
         return f'<g id="{m.group(1)}" class="node" data-activity="{value}">{m.group(2)}<title>{value}</title>'
 
@@ -183,13 +190,13 @@ def mark_svg(svg: str, names: Mapping[str, str]) -> str:
         a, _, b = html.unescape(m.group(3)).partition("->")
         src, dst = name(a), name(b)
         out = (f'<g id="{m.group(1)}" class="edge" data-from="{_attr(src)}" data-to="{_attr(dst)}">{m.group(2)}'
-               f"<title>{_attr(src)} → {_attr(dst)}</title>{m.group(4)}")
+               f"<title>{title(src)} → {title(dst)}</title>{m.group(4)}")
         if m.group(5):
             out += (m.group(5) + f'<path class="hit" fill="none" stroke="transparent" stroke-width="14" '
                     f'd="{m.group(6)}"/>')
         return out
 
-    return _EDGE.sub(edge, _NODE.sub(node, svg))
+    return _EDGE.sub(edge, _NODE.sub(node, _GRAPH_TITLE.sub(r"\1", svg, count=1)))
 
 
 def _attr(value: str) -> str:

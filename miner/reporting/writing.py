@@ -128,18 +128,22 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
         overlays = overlay_stems(comparison, out, lang)
         drawn = {out / f"{stem}{ext}" for stem in overlays.values() for ext in (".gv", ".svg", ".png")}
         written += files + sorted(p for p in drawn - set(files) if p.exists())
+    stage("CRM scope per department")
+    from miner.reporting.compose_scope import report_scope
+
+    scoped = report_scope(prepared, comparison, out, lang)
     stage("sections and charts")
     document = _compose(prepared, discovery, (comparison, overlays), out, lang,
-                        pseudonymize, pseudonymize_clients, source)
+                        pseudonymize, pseudonymize_clients, source, scoped)
     stage("writing report.html, report.docx and the tables")
     written += _write_outputs(document, out)
     stage("the interactive map")
     from miner.reporting.explorer import add_explorer  # the interactive map (CONTRACTS §10)
 
-    add_explorer(out / "report.html", prepared.coded, comparison, lang)
+    add_explorer(out / "report.html", prepared.coded, comparison, lang, found=prepared.variants)
     if comparison is not None:  # the ТЗ chapter and its requirements (CONTRACTS.md §8)
         stage("the spec chapter (spec.docx, requirements.json)")
-        written += _write_spec(comparison, prepared.frame, out, prepared.ingest)
+        written += _write_spec(comparison, prepared, out, prepared.ingest, scoped)
     if pseudonyms.names:
         _check_clean(out, pseudonyms, written)
     stage.done()
@@ -202,7 +206,7 @@ def _compare(prepared: Any, declared: Any, out: Path, lang: Lang, pseudonyms: An
 
 
 def _compose(prepared: Any, discovery: Any, compared: tuple[Any, dict[int, str]], out: Path, lang: Lang,
-             pseudonymize: bool, pseudonymize_clients: bool, source: Any) -> Any:
+             pseudonymize: bool, pseudonymize_clients: bool, source: Any, scoped: Any) -> Any:
     """Compute every section from the prepared log and compose the document.
 
     ``compared`` is (Comparison or None, overlay stems); the maps come from ``discovery`` and the
@@ -230,7 +234,7 @@ def _compose(prepared: Any, discovery: Any, compared: tuple[Any, dict[int, str]]
     blocks = (data_section(c, ov, quality) + process_section(c, real, discovery)
               + compare_section(c, comparison, out, overlays) + people_section(c, staff, handovers)
               + clients_section(c, clients(frame, coded)) + entry_section(c, entry(frame, coded, unknown="—"))
-              + scope_section(c, prepared, comparison, out))
+              + scope_section(c, scoped, out))
     files = ", ".join(ov.sources["file"].astype(str).tolist()) if prepared.ingest is not None else ""
     files = files or prepared.source or ", ".join(ov.sources["file"].astype(str).tolist()) or str(source)
     subtitle = [t["subtitle"].format(sources=files, period=f"{c.date(ov.start)} – {c.date(ov.end)}",
@@ -303,11 +307,11 @@ def _write_outputs(document: Any, out: Path) -> list[Path]:
     return written
 
 
-def _write_spec(comparison: Any, frame: Any, out: Path, ingest: Any) -> list[Path]:
+def _write_spec(comparison: Any, prepared: Any, out: Path, ingest: Any, scoped: Any) -> list[Path]:
     """Write ``spec.docx`` and ``requirements.json`` beside the report (Russian: the ГОСТ layout)."""
     from miner.specification.chapter import write_spec
 
-    return list(write_spec(comparison, frame, out, ingest=ingest).paths)
+    return list(write_spec(comparison, prepared, out, ingest=ingest, scope=scoped).paths)
 
 
 def _check_clean(out: Path, pseudonyms: Any, written: list[Path]) -> None:

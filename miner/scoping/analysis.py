@@ -17,6 +17,7 @@ import pandas as pd
 
 from miner import eventlog as E
 from miner.declared.model import DeclaredProcess
+from miner.discovery.dfg import Variants, encode, variants
 from miner.errors import ColumnError, InputError
 from miner.scoping.boundary import DEPARTMENT, UNKNOWN_SYSTEM, boundary, multi_source_share
 from miner.scoping.measures import BOOTSTRAP_SAMPLES, business_mask, structure, without_repeats
@@ -117,8 +118,10 @@ def _departments(frame: pd.DataFrame, declared: Sequence[DeclaredProcess], min_c
     sizes = frame.groupby(DEPARTMENT, sort=False)[E.CASE].nunique().sort_values(ascending=False, kind="stable")
     for name, cases in sizes.items():
         part = frame[frame[DEPARTMENT] == name]
-        measured = structure(part, samples=samples)
-        fit = _fitness(part, declared, str(name)) if cases >= min_cases else None
+        coded = encode(without_repeats(part))  # once per department: its structure and its fitness
+        found = variants(coded)
+        measured = structure(part, samples=samples, coded=coded, found=found)
+        fit = _fitness(found, declared, str(name)) if cases >= min_cases else None
         kind = verdict(int(cases), measured, min_cases=min_cases)
         shares = part[E.SYSTEM].value_counts(normalize=True)
         extra = int(technical.get(name, 0))
@@ -129,19 +132,16 @@ def _departments(frame: pd.DataFrame, declared: Sequence[DeclaredProcess], min_c
     return tuple(out)
 
 
-def _fitness(part: pd.DataFrame, declared: Sequence[DeclaredProcess], department: str) -> float | None:
+def _fitness(found: Variants, declared: Sequence[DeclaredProcess], department: str) -> float | None:
     """The fitness of the department's declared process on its cases, or None when none is its own."""
     from miner.comparison.conformance import fitness
     from miner.declared.matching import match_steps, normalize
-    from miner.discovery.dfg import encode, variants
-
     own = [p for p in declared if p.department and normalize(p.department) == normalize(department)]
     if not own and len(declared) == 1 and not declared[0].department:
         own = list(declared)
     if not own:
         return None
     process = own[0]
-    found = variants(encode(without_repeats(part)))
     names = {a for seq in found.sequences for a in seq}
     matching = match_steps({s.name: s.aliases for s in process.steps.values()}, names)
     if not matching.steps:

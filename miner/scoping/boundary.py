@@ -111,9 +111,10 @@ def multi_source_share(part: pd.DataFrame) -> float:
 def _activity_rows(part: pd.DataFrame, department: str, declared: Sequence[DeclaredProcess],
                    has_entered: bool) -> list[dict[str, Any]]:
     """One row per activity of a department, then the declared offline steps it never recorded."""
-    counts = part[E.ACTIVITY].value_counts()
+    # most events first, ties in order of appearance (whether the names are text or categories)
+    counts = part[E.ACTIVITY].astype(str).value_counts(sort=False).sort_values(ascending=False, kind="stable")
     wanted = declared_systems(declared, department, [str(a) for a in counts.index])
-    by_system = part.groupby([E.ACTIVITY, E.SYSTEM], sort=False).size()
+    by_system = part.groupby([part[E.ACTIVITY].astype(str), E.SYSTEM], sort=False, observed=True).size()
     delays = _delays(part) if has_entered else None
     rows = []
     for activity, events in counts.items():

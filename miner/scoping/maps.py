@@ -20,7 +20,7 @@ import pandas as pd
 from miner import eventlog as E
 from miner.declared.model import DeclaredProcess
 from miner.discovery.dfg import encode
-from miner.discovery.maps import END, GREY, RED, START, ProcessMap, _attrs, _header, _width, _wrap
+from miner.discovery.maps import END, GREY, RED, START, HtmlLabel, ProcessMap, _attrs, _header, _width, _wrap
 from miner.discovery.simplification import simplify
 from miner.declared.matching import normalize_system
 from miner.scoping.boundary import DEPARTMENT, declared_systems, is_offline
@@ -167,7 +167,7 @@ def _offline_steps(declared: Sequence[DeclaredProcess], department: str, ids: di
     return lines
 
 
-def _legend(colours: dict[str, str], lang: Lang, note: str | None, shown: dict[str, bool]) -> str:
+def _legend(colours: dict[str, str], lang: Lang, note: str | None, shown: dict[str, bool]) -> HtmlLabel:
     """Return the HTML-like legend: the systems' colours, then the marks this map uses."""
     text = _TEXT[lang]
     rows = [f'<tr><td></td><td align="left"><b>{html.escape(text[3])}</b></td></tr>']
@@ -179,7 +179,7 @@ def _legend(colours: dict[str, str], lang: Lang, note: str | None, shown: dict[s
              f'{html.escape(label)}</font></td></tr>' for key, c, sign, tc, label in marks if shown[key]]
     if note:
         rows.append(f'<tr><td></td><td align="left"><font color="#777777">{html.escape(note)}</font></td></tr>')
-    return f'<<table border="0" cellborder="0" cellspacing="2">{"".join(rows)}</table>>'
+    return HtmlLabel(f'<<table border="0" cellborder="0" cellspacing="2">{"".join(rows)}</table>>')
 
 
 def save_scope_maps(frame: pd.DataFrame, result: Any, declared: Sequence[DeclaredProcess], out: Path, *,

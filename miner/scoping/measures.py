@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -286,8 +287,11 @@ def without_repeats(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[~repeat] if repeat.any() else frame
 
 
-def structure(frame: pd.DataFrame, *, samples: int = BOOTSTRAP_SAMPLES, seed: int = 0) -> Structure:
+def structure(frame: pd.DataFrame, *, samples: int = BOOTSTRAP_SAMPLES, seed: int = 0,
+              coded: Any = None, found: Any = None) -> Structure:
     """Measure the structure of the cases of a canonical frame of business steps.
+
+    ``coded``/``found``: the coding and variants of ``without_repeats(frame)`` when already made.
 
     Example:
         >>> structure(log).sequence_entropy  # doctest: +SKIP
@@ -295,8 +299,9 @@ def structure(frame: pd.DataFrame, *, samples: int = BOOTSTRAP_SAMPLES, seed: in
     """
     from miner.discovery.dfg import encode, variants
 
-    coded = encode(without_repeats(frame))
-    found = variants(coded)
+    if coded is None or found is None:
+        coded = encode(without_repeats(frame))
+        found = variants(coded)
     starts = coded.timestamps[coded.case_bounds[:-1]].astype("datetime64[ns]").view(np.int64).astype(float)
     first_seen = np.full(len(found), np.inf)
     np.minimum.at(first_seen, found.case_variant, starts)

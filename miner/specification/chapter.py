@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from miner import eventlog as E
+from miner.prepared import PreparedLog
 from miner.specification.criteria import describe
 from miner.specification.render import Block, Grid, Heading, Picture, Text, write_document
 from miner.specification.requirements import STAGES, Spec, build_spec
@@ -40,7 +41,8 @@ APPENDIX = "Приложение А. Открытые вопросы к след
 TOP_VARIANTS = 5
 
 
-def write_chapter(spec: Spec, log: pd.DataFrame, path: str | Path, *, scope: Mapping[str, Any] | None = None,
+def write_chapter(spec: Spec, log: pd.DataFrame | PreparedLog, path: str | Path, *,
+                  scope: Mapping[str, Any] | None = None,
                   ingest: Any = None, folder: str | Path | None = None) -> Path:
     """Write the chapter for ``spec`` to ``path`` (a .docx); return the path.
 
@@ -54,12 +56,15 @@ def write_chapter(spec: Spec, log: pd.DataFrame, path: str | Path, *, scope: Map
     Example:
         >>> write_chapter(spec, log, "out/spec.docx")  # doctest: +SKIP
     """
+    prepared = log if isinstance(log, PreparedLog) else PreparedLog(log)
+    log = prepared.frame
     process = spec.processes[0]
     blocks: list[Block] = []
     for number, section in enumerate((_general, _goals, _object, _requirements, _works, _development,
                                       _acceptance, _preparation, _documents, _sources)):
         blocks.append(Heading(SECTIONS[number]))
-        blocks += section(spec, log, scope=scope, ingest=ingest, folder=Path(folder) if folder else None)
+        blocks += section(spec, log, scope=scope, ingest=ingest, folder=Path(folder) if folder else None,
+                          prepared=prepared)
     blocks.append(Heading(APPENDIX))
     blocks += [Text(q, bullet=True) for q in questions(spec, scope)] or [Text("Открытых вопросов нет.")]
     title = f"Техническое задание (материалы к разделам): {process.process}"
@@ -93,12 +98,11 @@ def _goals(spec: Spec, log: pd.DataFrame, **_: Any) -> list[Block]:
 
 
 def _object(spec: Spec, log: pd.DataFrame, *, scope: Mapping[str, Any] | None = None,
-            folder: Path | None = None, **_: Any) -> list[Block]:
-    from miner.discovery.dfg import encode, variants
-
+            folder: Path | None = None, prepared: PreparedLog | None = None, **_: Any) -> list[Block]:
+    prepared = prepared if prepared is not None else PreparedLog(log)
     found = spec.findings
-    coded = encode(log)
-    var = variants(coded)
+    coded = prepared.coded
+    var = prepared.variants
     d = spec.data
     out: list[Block] = [Heading("3.1 Краткие сведения об объекте автоматизации", 2),
                         Text(f"Период данных: {period_ru(d)}. Случаев: {format_count(d['cases'])}, событий: "
@@ -243,13 +247,13 @@ def _sources(spec: Spec, log: pd.DataFrame, *, ingest: Any = None, **_: Any) -> 
     return out + [Text(GUIDANCE["sources"], guidance=True)]
 
 
-def write_spec(comparison: Any, log: pd.DataFrame, output: str | Path, *, scope: Any = None,
+def write_spec(comparison: Any, log: pd.DataFrame | PreparedLog, output: str | Path, *, scope: Any = None,
                sources: Sequence[str] = (), ingest: Any = None) -> Spec:
     """Write ``spec.docx`` and ``requirements.json`` into ``output``; return the :class:`Spec`.
 
     Args:
         comparison: the ``miner.compare`` result of ``log`` against the declared process(es).
-        log: the canonical log.
+        log: the canonical log, or its :class:`~miner.prepared.PreparedLog` (its coding is reused).
         output: the folder (the maps ``map.png``/``comparison.png`` found there go into the chapter).
         scope: an optional ``miner.scope`` result or scope.json dict (CONTRACTS.md §7).
         sources: the original source files, named in section 10.
@@ -261,10 +265,12 @@ def write_spec(comparison: Any, log: pd.DataFrame, output: str | Path, *, scope:
     """
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
-    spec = build_spec(comparison, log, sources=sources)
+    prepared = log if isinstance(log, PreparedLog) else PreparedLog(log)  # coded once, for both parts
+    log = prepared.frame
+    spec = build_spec(comparison, prepared, sources=sources)
     json_path = out / "requirements.json"
     json_path.write_text(json.dumps(spec.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
     scope_dict = scope.to_dict() if hasattr(scope, "to_dict") else scope
-    docx_path = write_chapter(spec, log, out / "spec.docx", scope=scope_dict, ingest=ingest, folder=out)
+    docx_path = write_chapter(spec, prepared, out / "spec.docx", scope=scope_dict, ingest=ingest, folder=out)
     return Spec(spec.requirements, spec.left_out, spec.processes, spec.data, spec.findings, spec.calendar,
                 (docx_path, json_path))

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from miner import eventlog as E
+from miner.prepared import PreparedLog
 from miner.declared.matching import match_steps, normalize
 from miner.declared.model import END, START, DeclaredProcess
 
@@ -146,16 +147,20 @@ class Measurer:
 
     def __init__(self, log: pd.DataFrame, processes: Sequence[DeclaredProcess], *,
                  mapping: Mapping[str, Any] | None = None, calendar: str = "ru",
-                 work_hours: tuple[float, float] = (9, 18)):
+                 work_hours: tuple[float, float] = (9, 18), prepared: PreparedLog | None = None):
         from miner.comparison.parts import Context, traces_of
         from miner.comparison.worktime import WorkCalendar
         from miner.discovery.dfg import encode
 
         self.processes = list(processes)
         self.rename, self.unmatched = _renaming(log[E.ACTIVITY].unique(), self.processes, mapping or {})
-        frame = log.assign(**{E.ACTIVITY: log[E.ACTIVITY].map(lambda a: self.rename.get(a, a))})
-        self.coded = encode(frame)
-        self.traces = traces_of(self.coded)
+        same = prepared is not None and all(self.rename.get(a, a) == a for a in prepared.coded.activities)
+        if same and prepared is not None:  # the names are the declared ones already: reuse the coding
+            frame, self.coded, found = prepared.frame, prepared.coded, prepared.variants
+        else:
+            frame = log.assign(**{E.ACTIVITY: log[E.ACTIVITY].map(lambda a: self.rename.get(a, a))})
+            self.coded, found = encode(frame), None
+        self.traces = traces_of(self.coded, found)
         self.context = Context(frame, self.coded, WorkCalendar(calendar, (float(work_hours[0]), float(work_hours[1]))), 0.0)
         self.present = {a for a, n in zip(self.coded.activities, np.bincount(self.coded.codes,
                         minlength=self.coded.n_activities)) if n}

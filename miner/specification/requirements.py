@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from miner import eventlog as E
+from miner.prepared import PreparedLog
 from miner.declared.model import END, START, DeclaredProcess
 from miner.specification.criteria import Measurer, criterion_for, primary_finding
 from miner.specification.deviations import deviations_of
@@ -99,7 +100,7 @@ def data_summary(log: pd.DataFrame) -> dict[str, Any]:
             "end": f"{times.max():%Y-%m-%d %H:%M}" if len(log) else None, "sources": files}
 
 
-def build_spec(comparison: Any, log: pd.DataFrame, *, sources: Sequence[str] = ()) -> Spec:
+def build_spec(comparison: Any, log: pd.DataFrame | PreparedLog, *, sources: Sequence[str] = ()) -> Spec:
     """Build the requirements from a comparison of ``log`` with its declared process(es).
 
     Args:
@@ -119,7 +120,10 @@ def build_spec(comparison: Any, log: pd.DataFrame, *, sources: Sequence[str] = (
     found = comparison.to_dict()
     processes = tuple(p.declared for p in comparison.parts)
     calendar = {"kind": comparison.calendar, "work_hours": list(comparison.work_hours)}
-    measurer = Measurer(log, processes, calendar=calendar["kind"], work_hours=tuple(calendar["work_hours"]))
+    prepared = log if isinstance(log, PreparedLog) else None
+    log = prepared.frame if prepared is not None else log
+    measurer = Measurer(log, processes, calendar=calendar["kind"], work_hours=tuple(calendar["work_hours"]),
+                        prepared=prepared)
     deviations, by_id = deviations_of(found)
     requirements: list[Requirement] = []
     left_out = []
