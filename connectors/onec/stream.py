@@ -267,7 +267,8 @@ def stream_onec_journal(path: str | Path, output: str | Path, *, case_notion: Ca
     try:
         tasks = _tasks(lgps, lgf, folder, case_notion, filt, part_bytes, chunk_bytes)
         started = time.perf_counter()
-        results = _run_parts(tasks, workers or min(2, len(os.sched_getaffinity(0))), progress)
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        results = _run_parts(tasks, workers or min(2, cpus), progress)
         log.info("1C journal: %d records read in %d parts in %.1f s; deciding transactions and cases",
                  sum(r.records for r in results), len(tasks), time.perf_counter() - started)
         problems, records, offsets = _account(results, tasks, strict)
