@@ -56,7 +56,8 @@ def report_scope(prepared: Any, comparison: Any, out: Path, lang: Lang) -> Any:
     from miner.scoping.analysis import scope
 
     declared = [p.declared for p in comparison.parts] if comparison is not None else None
-    return scope(prepared, out, declared=declared, lang=lang)
+    known = {p.declared.process: p.fitness for p in comparison.parts} if comparison is not None else None
+    return scope(prepared, out, declared=declared, lang=lang, fitness=known)
 
 
 def scope_section(c: Composer, result: Any, out: Path) -> list[Block]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,8 @@ NO_DEPARTMENT = "Без подразделения"
 
 def scope(source: Any, output: str | Path | None = None, *, declared: Any = None, by: str = "department",
           min_cases: int = MIN_CASES, samples: int = BOOTSTRAP_SAMPLES, maps: bool = True,
-          lang: Literal["ru", "en"] = "ru", **read_options: Any) -> Scope:
+          lang: Literal["ru", "en"] = "ru", fitness: Mapping[str, float] | None = None,
+          **read_options: Any) -> Scope:
     """Judge each department's work as process, semi, project or insufficient, and map its information boundary.
 
     Args:
@@ -44,6 +45,8 @@ def scope(source: Any, output: str | Path | None = None, *, declared: Any = None
         samples: bootstrap resamples for the entropy's interval.
         maps: draw the scope maps when ``output`` is given.
         lang: language of the maps' legend (the reasons are in Russian).
+        fitness: fitness already measured per declared process name (``miner.report`` hands over
+            its comparison's, so the alignments are not run twice); others are computed.
         **read_options: column mapping and reading options for ``source``.
 
     Returns:
@@ -62,7 +65,7 @@ def scope(source: Any, output: str | Path | None = None, *, declared: Any = None
     log = prepare_log(source, **read_options)
     processes = _declared(declared)
     frame, technical = _business(log.frame, by)
-    departments = _departments(frame, processes, min_cases, samples, technical)
+    departments = _departments(frame, processes, min_cases, samples, technical, fitness or {})
     result = Scope(departments, boundary(frame, processes), by)
     if output is None:
         return result
@@ -111,7 +114,7 @@ def _business(frame: pd.DataFrame, by: str) -> tuple[pd.DataFrame, pd.Series]:
 
 
 def _departments(frame: pd.DataFrame, declared: Sequence[DeclaredProcess], min_cases: int, samples: int,
-                 technical: pd.Series) -> tuple[DepartmentScope, ...]:
+                 technical: pd.Series, known: Mapping[str, float]) -> tuple[DepartmentScope, ...]:
     """Measure and judge every department, the biggest first."""
 
     out = []
@@ -121,7 +124,7 @@ def _departments(frame: pd.DataFrame, declared: Sequence[DeclaredProcess], min_c
         coded = encode(without_repeats(part))  # once per department: its structure and its fitness
         found = variants(coded)
         measured = structure(part, samples=samples, coded=coded, found=found)
-        fit = _fitness(found, declared, str(name)) if cases >= min_cases else None
+        fit = _fitness(found, declared, str(name), known) if cases >= min_cases else None
         kind = verdict(int(cases), measured, min_cases=min_cases)
         shares = part[E.SYSTEM].value_counts(normalize=True)
         extra = int(technical.get(name, 0))
@@ -132,7 +135,8 @@ def _departments(frame: pd.DataFrame, declared: Sequence[DeclaredProcess], min_c
     return tuple(out)
 
 
-def _fitness(found: Variants, declared: Sequence[DeclaredProcess], department: str) -> float | None:
+def _fitness(found: Variants, declared: Sequence[DeclaredProcess], department: str,
+             known: Mapping[str, float]) -> float | None:
     """The fitness of the department's declared process on its cases, or None when none is its own."""
     from miner.comparison.conformance import fitness
     from miner.declared.matching import match_steps, normalize
@@ -142,6 +146,8 @@ def _fitness(found: Variants, declared: Sequence[DeclaredProcess], department: s
     if not own:
         return None
     process = own[0]
+    if process.process in known:
+        return float(known[process.process])
     names = {a for seq in found.sequences for a in seq}
     matching = match_steps({s.name: s.aliases for s in process.steps.values()}, names)
     if not matching.steps:
