@@ -41,7 +41,7 @@ s = time.perf_counter() - t
 """,
     "stats: DFG + variants (miner)": """
 import miner
-from miner.discovery.real_process import dfg
+from miner.discovery import dfg
 log = miner.ingest(path).log
 t = time.perf_counter(); coded = dfg.encode(log); d = dfg.directly_follows(coded, durations=False); v = dfg.variants(coded)
 s = time.perf_counter() - t
