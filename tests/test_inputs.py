@@ -193,3 +193,16 @@ def test_a_journal_join_fills_the_entry_time():
         pytest.skip("the fixtures' journal and documents do not join")
     joined = result.log[result.log["onec:entered"].notna()]
     assert len(joined) and (joined["time:entered"] == joined["onec:entered"]).all()
+
+
+def test_the_report_lists_documents_linked_to_no_order(tmp_path):
+    """Money that came before any order is a data finding of the report's section 1 (issue 17, item 4)."""
+    import re
+
+    miner.report(INPUTS / "advance", tmp_path)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    text = re.sub(r"[ \t\n]+", " ", re.sub(r"<[^>]+>", " ", page))  # \s would also fold U+202F
+    assert "1.3 Особенности исходных данных" in text
+    row = text[text.index("Документы, не связанные ни с одним заказом", text.index("1.3 Особенности")):][:200]
+    assert row.startswith("Документы, не связанные ни с одним заказом 1 Поступление безналичных ДС: 1")
+    assert "сумма 30\u202f000" in row and "0000-000052" in row

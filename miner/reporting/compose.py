@@ -66,7 +66,8 @@ def text(value: Any) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def data_section(c: Composer, o: Overview, quality: Sequence[Any] = ()) -> list[Block]:
+def data_section(c: Composer, o: Overview, quality: Sequence[Any] = (),
+                 source_quality: Sequence[dict[str, Any]] = ()) -> list[Block]:
     """Section 1: sources, period, size, what was rejected and why, records saved twice (``quality``)."""
     t = c.t
     lang = c.lang
@@ -94,7 +95,7 @@ def data_section(c: Composer, o: Overview, quality: Sequence[Any] = ()) -> list[
     blocks.append(Heading(t["s_rejected"], 2))
     if o.rows_read is None:
         blocks.append(Paragraph(t["rows_unknown"]))
-        return blocks + quality_blocks(c, quality)
+        return blocks + quality_blocks(c, quality) + source_notes(c, source_quality, "1.4" if quality else "1.3")
     blocks.append(Paragraph(t["rows_line"].format(rows_read=c.count(o.rows_read), rows_used=c.count(o.rows_used),
                                                   rejected=c.count(o.rejected), excluded=c.count(o.excluded))
                             if o.rejected or o.excluded else t["rows_clean"]))
@@ -106,7 +107,7 @@ def data_section(c: Composer, o: Overview, quality: Sequence[Any] = ()) -> list[
         blocks.append(make_table("rejected", frame, [text, text, c.count, text], widths=(2.5, 1.2, 0.8, 5.5),
                                  numeric=(False, False, True, False)))
     blocks.append(Paragraph(t["ingest_note"], "note"))
-    return blocks + quality_blocks(c, quality)
+    return blocks + quality_blocks(c, quality) + source_notes(c, source_quality, "1.4" if quality else "1.3")
 
 
 def _mapping(c: Composer, mapping: Any) -> str:
@@ -301,6 +302,58 @@ def _deviations_table(c: Composer, deviations: list[Any], name: str) -> Any:
     return make_table(name, frame, [str, text, c.count, c.share, text, text, text],
                       widths=(0.4, 2.9, 0.8, 0.7, 0.8, 2.9, 1.5),
                       numeric=(False, False, True, True, False, False, False))
+
+
+# What the sources themselves showed while they were read (ingest.json ``data_quality``).
+_SOURCE_NOTES = {
+    "unlinked_documents": ("Документы, не связанные ни с одним заказом", "Documents linked to no order"),
+    "identical_rows": ("Одинаковые строки в одном файле (оставлены)", "Identical rows within one file (kept)"),
+    "empty_placeholder": ("Пустые ссылки 1С («<Не указан>», «<Пусто>»): пустые значения",
+                          "1C empty references («<Не указан>», «<Пусто>»): missing values"),
+    "broken_reference": ("Ссылки на удалённые объекты 1С («<Объект не найден>»)",
+                         "References to deleted 1C objects («<Объект не найден>»)"),
+}
+
+
+def source_notes(c: Composer, items: Sequence[dict[str, Any]], number: str) -> list[Block]:
+    """Return «what the sources showed» of section 1: documents without an order, empty references, ...
+
+    Documents linked to no order (an advance payment, a return without its sale) are money or
+    goods that entered before any order: the consultant asks about them, so they are listed with
+    their kinds, total and examples.
+    """
+    if not items:
+        return []
+    lang = c.lang
+    whats, counts, details = [], [], []
+    for item in items:
+        whats.append(pick(lang, *_SOURCE_NOTES.get(item["kind"], (item["kind"], item["kind"]))))
+        counts.append(int(item.get("count", 0)))
+        details.append(_note_detail(c, item))
+    frame = pd.DataFrame({pick(lang, "Что найдено", "Found"): whats, pick(lang, "Записей", "Records"): counts,
+                          pick(lang, "Подробности", "Details"): details})
+    return [Heading(f"{number} " + pick(lang, "Особенности исходных данных", "What the sources showed"), 2),
+            Paragraph(pick(lang, "Это найдено при чтении файлов. Документы без заказа не вошли в случаи "
+                                 "(если не указан --keep-unlinked): это деньги или товары, пришедшие раньше "
+                                 "любого заказа, — о них стоит спросить.",
+                           "Found while the files were read. Documents linked to no order are left out of the "
+                           "cases (unless --keep-unlinked): money or goods that came before any order.")),
+            make_table("source_notes", frame, [text, c.count, text], widths=(3.0, 1.0, 6.0),
+                       numeric=(False, True, False))]
+
+
+def _note_detail(c: Composer, item: dict[str, Any]) -> str:
+    parts = []
+    if item.get("by_kind"):
+        parts.append(", ".join(f"{k}: {c.count(n)}" for k, n in item["by_kind"].items()))
+    if item.get("amount") is not None:
+        parts.append(pick(c.lang, "сумма ", "amount ") + format_number(item["amount"], digits=2))
+    if item.get("files"):
+        parts.append(", ".join(f"{f}: {c.count(n)}" for f, n in dict(item["files"]).items()))
+    examples = [e.get("document") or f"{e.get('file', '')}:{e.get('row', '')}" for e in item.get("examples", [])[:3]]
+    if examples:
+        parts.append(pick(c.lang, "примеры: ", "examples: ") + "; ".join(str(e) for e in examples))
+    return ". ".join(parts)
 
 
 def quality_blocks(c: Composer, items: Sequence[Any]) -> list[Block]:
