@@ -178,7 +178,7 @@ def _requirements(spec: Spec, log: pd.DataFrame, **_: Any) -> list[Block]:
                         "для согласования с заказчиком."))
     for r in spec.requirements:
         out += [Text(r.text, label=f"{r.id}."),
-                Text(f"{r.deviation} — {r.title} Сейчас: {of_total(r.cases, r.total)} "
+                Text(f"{r.deviation} — {_sentence(r.title)} Сейчас: {of_total(r.cases, r.total)} "
                      f"({format_share(r.baseline)}); примеры: {', '.join(r.examples[:3])}.", label="Основание:"),
                 Text(f"{r.priority}; этап внедрения {r.stage}; критерий приёмки — раздел 7.", label="Приоритет:")]
     for item in spec.left_out:
@@ -274,3 +274,9 @@ def write_spec(comparison: Any, log: pd.DataFrame | PreparedLog, output: str | P
     docx_path = write_chapter(spec, prepared, out / "spec.docx", scope=scope_dict, ingest=ingest, folder=out)
     return Spec(spec.requirements, spec.left_out, spec.processes, spec.data, spec.findings, spec.calendar,
                 (docx_path, json_path))
+
+
+def _sentence(text: str) -> str:
+    """End a title with a full stop (a deviation's title has none; a finding's summary has one)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
