@@ -2,8 +2,8 @@
 
 Per kind: the finding's summary (:func:`summary`, the ``summary`` of findings.json), its English
 one-liner (:func:`describe`), the title of the deviation it names (:func:`title`) and the proposed
-CRM requirement with its acceptance check (:func:`requirement_lines`). The interview questions
-per kind are still in :mod:`miner.interviews.texts` beside the other questions of the guide.
+CRM requirement with its acceptance check (:func:`requirement_lines`), and the interview question
+about it (:data:`INTERVIEW_QUESTIONS`, which :mod:`miner.interviews.texts` takes into the guide).
 
 A deviation (:mod:`miner.comparison.deviations`) is named after its main finding, with the
 context its other findings give: a skipped step names the path that bypasses it, an
@@ -343,3 +343,52 @@ _EN = {
                                "The decision is written into the requirements sign-off minutes."),
 }
 
+
+# The interview question about each finding kind (``str.format`` templates; the guide fills in the
+# numbers: ``act``, ``from_``, ``to``, ``in_cases``, ``pct``, ...).
+INTERVIEW_QUESTIONS: dict[str, dict[str, str]] = {
+    "ru": {
+        "skipped_step": "По описанию шаг {act} обязателен, но {in_cases} ({pct}) его нет: когда без него "
+                        "обходятся и кто это решает?",
+        "undeclared_step": "В описании нет шага {act}, а в данных он есть {in_cases} ({pct}): что это за шаг "
+                           "и кто его делает?",
+        "undeclared_path": "После {from_} сразу идёт {to} — {in_cases} ({pct}), а по описанию так не бывает: "
+                           "кто это разрешает?",
+        "undeclared_start": "{in_cases_cap} ({pct}) процесс начинается с {to}, а по описанию — нет: "
+                            "откуда берутся такие {plural}?",
+        "undeclared_end": "{in_cases_cap} ({pct}) процесс заканчивается на {from_}, а по описанию здесь "
+                          "не конец: что с ними происходит дальше?",
+        "unobserved_step": "По описанию есть шаг {act}, но в данных он есть лишь {in_seen} ({seen_pct}): "
+                           "он делается вне системы или не делается?",
+        "unobserved_never": "По описанию есть шаг {act}, но в данных его нет ни разу: он делается вне системы "
+                            "или не делается?",
+        "unobserved_path": "По описанию после {from_} идёт {to}, но в данных так не бывает: описание устарело "
+                           "или работа идёт иначе?",
+        "role_mismatch": "По описанию {act} делает {declared}, а в данных {in_cases} ({pct}) — {observed}: "
+                         "почему и кто это разрешил?",
+        "slow_step": "Норматив на {act} — {declared}, но {in_cases} ({pct}) дольше: там медиана {median}. "
+                     "Что задерживает?",
+    },
+    "en": {
+        "skipped_step": "The description makes {act} mandatory, but it is missing {in_cases} ({pct}): "
+                        "when is it skipped and who decides?",
+        "undeclared_step": "{act} is not in the description, but the data show it {in_cases} ({pct}): "
+                           "what is this step and who does it?",
+        "undeclared_path": "{to} comes right after {from_} {in_cases} ({pct}), which the description does "
+                           "not allow: who allows it?",
+        "undeclared_start": "{in_cases_cap} ({pct}) the process starts with {to}, which the description does "
+                            "not allow: where do these {plural} come from?",
+        "undeclared_end": "{in_cases_cap} ({pct}) the process ends at {from_}, which the description does not "
+                          "allow: what happens to them next?",
+        "unobserved_step": "The description has {act}, but the data show it only {in_seen} ({seen_pct}): is "
+                           "it done outside the system, or not done?",
+        "unobserved_never": "The description has {act}, but the data never show it: is it done outside the "
+                            "system, or not done?",
+        "unobserved_path": "The description has {to} after {from_}, but the data never show it: is the "
+                           "description outdated?",
+        "role_mismatch": "The description says {declared} does {act}, but {in_cases} ({pct}) it is {observed}: "
+                         "why, and who allowed it?",
+        "slow_step": "The norm for {act} is {declared}, but it takes longer {in_cases} ({pct}): median "
+                     "{median} there. What holds it up?",
+    },
+}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from miner.language import Lang, agree, pick, word_form
 from miner.units import format_count, format_share, plural
+from miner.comparison.wording import INTERVIEW_QUESTIONS
 
 
 # stem in the start activity -> the Russian noun (dictionary form; its forms come from
@@ -209,26 +210,7 @@ QUESTIONS = {
         "missing_data": "{act} есть в {present} из {total}",
         "rework": "{act} повторяется {in_cases} ({pct}): почему приходится делать это снова?",
         "rework_data": "{cases} из {with_activity} с этим шагом",
-        "skipped_step": "По описанию шаг {act} обязателен, но {in_cases} ({pct}) его нет: когда без него "
-                        "обходятся и кто это решает?",
-        "undeclared_step": "В описании нет шага {act}, а в данных он есть {in_cases} ({pct}): что это за шаг "
-                           "и кто его делает?",
-        "undeclared_path": "После {from_} сразу идёт {to} — {in_cases} ({pct}), а по описанию так не бывает: "
-                           "кто это разрешает?",
-        "undeclared_start": "{in_cases_cap} ({pct}) процесс начинается с {to}, а по описанию — нет: "
-                            "откуда берутся такие {plural}?",
-        "undeclared_end": "{in_cases_cap} ({pct}) процесс заканчивается на {from_}, а по описанию здесь "
-                          "не конец: что с ними происходит дальше?",
-        "unobserved_step": "По описанию есть шаг {act}, но в данных он есть лишь {in_seen} ({seen_pct}): "
-                           "он делается вне системы или не делается?",
-        "unobserved_never": "По описанию есть шаг {act}, но в данных его нет ни разу: он делается вне системы "
-                            "или не делается?",
-        "unobserved_path": "По описанию после {from_} идёт {to}, но в данных так не бывает: описание устарело "
-                           "или работа идёт иначе?",
-        "role_mismatch": "По описанию {act} делает {declared}, а в данных {in_cases} ({pct}) — {observed}: "
-                         "почему и кто это разрешил?",
-        "slow_step": "Норматив на {act} — {declared}, но {in_cases} ({pct}) дольше: там медиана {median}. "
-                     "Что задерживает?",
+        **INTERVIEW_QUESTIONS["ru"],  # the questions about each finding kind: miner.comparison.wording
         "outside": "{act} по описанию делается вне системы ({system}): как проверить, что это сделано, "
                    "и где остаётся след?",
         "declared_data": "описание {process}: {cases} из {total}",
@@ -291,26 +273,7 @@ QUESTIONS = {
         "missing_data": "{act} is in {present} of {total}",
         "rework": "{act} repeats {in_cases} ({pct}): why does it have to be done again?",
         "rework_data": "{cases} of {with_activity} with this step",
-        "skipped_step": "The description makes {act} mandatory, but it is missing {in_cases} ({pct}): "
-                        "when is it skipped and who decides?",
-        "undeclared_step": "{act} is not in the description, but the data show it {in_cases} ({pct}): "
-                           "what is this step and who does it?",
-        "undeclared_path": "{to} comes right after {from_} {in_cases} ({pct}), which the description does "
-                           "not allow: who allows it?",
-        "undeclared_start": "{in_cases_cap} ({pct}) the process starts with {to}, which the description does "
-                            "not allow: where do these {plural} come from?",
-        "undeclared_end": "{in_cases_cap} ({pct}) the process ends at {from_}, which the description does not "
-                          "allow: what happens to them next?",
-        "unobserved_step": "The description has {act}, but the data show it only {in_seen} ({seen_pct}): is "
-                           "it done outside the system, or not done?",
-        "unobserved_never": "The description has {act}, but the data never show it: is it done outside the "
-                            "system, or not done?",
-        "unobserved_path": "The description has {to} after {from_}, but the data never show it: is the "
-                           "description outdated?",
-        "role_mismatch": "The description says {declared} does {act}, but {in_cases} ({pct}) it is {observed}: "
-                         "why, and who allowed it?",
-        "slow_step": "The norm for {act} is {declared}, but it takes longer {in_cases} ({pct}): median "
-                     "{median} there. What holds it up?",
+        **INTERVIEW_QUESTIONS["en"],
         "outside": "The description says {act} is done outside the system ({system}): how can one check it "
                    "was done, and where does it leave a trace?",
         "declared_data": "description {process}: {cases} of {total}",
