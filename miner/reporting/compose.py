@@ -216,39 +216,6 @@ def _overlay_map(comparison: Any, i: int, gv: Path, lang: str) -> Any:
     return ProcessMap(gv.read_text(encoding="utf-8"), "comparison") if gv.exists() else None
 
 
-# Texts of the deviation tables (kept here, beside the only code that uses them).
-_T = {
-    "ru": {"s_deviations": "Отклонения", "s_detail": "Находки — проявления отклонений",
-           "deviations_text": "Отклонение — одна причина, которую видно в данных; находки — её проявления "
-                              "(пропущенный шаг и переход в обход него, лишний шаг и возвраты после него). "
-                              "«Где чаще» — сотрудники, подразделения, клиенты и другие признаки, при которых "
-                              "отклонение встречается заметно чаще (точный критерий Фишера с поправкой Холма).",
-           "h_deviation": "Отклонение", "h_findings_ids": "Находки", "h_drivers": "Где чаще",
-           "h_id": "№", "no_drivers": "—", "time_lost": "сверх норматива: {hours} раб. ч",
-           "s_quality": "1.3 Качество записей",
-           "quality_text": "Это свойства записей, а не работы: повторное сохранение той же записи тем же "
-                           "сотрудником через несколько минут и копии одного события из разных файлов. "
-                           "В сравнении с описанием учитывается первая запись; в отклонения, требования и "
-                           "вопросы интервью они не входят.",
-           "h_quality": "Что найдено", "h_records": "Записей",
-           "repeated_entry": "Повторное сохранение", "duplicate_event": "Копия из другого файла"},
-    "en": {"s_deviations": "Deviations", "s_detail": "Findings: the symptoms of the deviations",
-           "deviations_text": "A deviation is one cause seen in the data; its findings are its symptoms (a skipped "
-                              "step and the path around it, an extra step and the repeats after it). «More often "
-                              "where» lists the people, departments, clients and other values under which it is "
-                              "markedly more frequent (Fisher's exact test, Holm correction).",
-           "h_deviation": "Deviation", "h_findings_ids": "Findings", "h_drivers": "More often where",
-           "h_id": "No.", "no_drivers": "—", "time_lost": "over the limit: {hours} working h",
-           "s_quality": "1.3 Record quality",
-           "quality_text": "These are properties of the records, not of the work: the same record saved again by "
-                           "the same person minutes later, and copies of one event from several files. The "
-                           "comparison counts the first record; they are never deviations, requirements or "
-                           "interview questions.",
-           "h_quality": "Found", "h_records": "Records",
-           "repeated_entry": "Saved again", "duplicate_event": "Copy from another file"},
-}
-
-
 def findings_blocks(c: Composer, findings: list[Any], declared: Any, suffix: str, *, level: int,
                     number: str, deviations: Sequence[Any] | None = None) -> list[Block]:
     """Return the deviations, their findings and the proposed requirements (one per deviation).
@@ -256,7 +223,7 @@ def findings_blocks(c: Composer, findings: list[Any], declared: Any, suffix: str
     The documents show the ``MAX_FINDINGS`` most important rows; the exported tables hold them all.
     Without ``deviations`` (an old caller) each finding stands for itself.
     """
-    t, x = c.t, _T[c.lang]
+    t = x = c.t
     if not findings:
         return [Heading(f"{number}.1 {x['s_deviations']}", level), Paragraph(t["no_findings"])]
     devs = list(deviations) if deviations is not None else []
@@ -291,7 +258,7 @@ def _limited(c: Composer, table: Any, rows: int, name: str) -> list[Block]:
 
 
 def _deviations_table(c: Composer, deviations: list[Any], name: str) -> Any:
-    x = _T[c.lang]
+    x = c.t
     titles = [pick(c.lang, d.title, d.title_en or d.title) for d in deviations]
     drivers = [" ".join(v.sentence(c.lang) for v in d.drivers) or x["no_drivers"] for d in deviations]
     frame = pd.DataFrame({x["h_id"]: [d.id for d in deviations], x["h_deviation"]: titles,
@@ -360,7 +327,7 @@ def quality_blocks(c: Composer, items: Sequence[Any]) -> list[Block]:
     """Return the «record quality» part of section 1 (records saved twice, copies), or nothing."""
     if not items:
         return []
-    x = _T[c.lang]
+    x = c.t
     frame = pd.DataFrame({x["h_quality"]: [x.get(q.kind, q.kind) for q in items],
                           c.t["h_activity"]: [q.activity for q in items], x["h_records"]: [q.events for q in items],
                           c.t["h_cases"]: [q.cases for q in items],
@@ -378,7 +345,7 @@ def _shown(table: Any, rows: int) -> Any:
 
 
 def _findings_table(c: Composer, findings: list[Any], name: str) -> Any:
-    t, x = c.t, _T[c.lang]
+    t = x = c.t
     proposals = [propose(f, None, c.lang) for f in findings]
     ids = [f.id or str(i) for i, f in enumerate(findings, start=1)]
     frame = pd.DataFrame({x["h_id"]: ids, x["h_deviation"]: [f.deviation or "" for f in findings],

@@ -276,6 +276,42 @@ _EN: dict[str, str] = {
     "files_title": "Files of the report",
 }
 
+
+# The deviation tables of section 3 and the record quality of section 1.
+_DEVIATIONS = {
+    "ru": {"s_deviations": "Отклонения", "s_detail": "Находки — проявления отклонений",
+           "deviations_text": "Отклонение — одна причина, которую видно в данных; находки — её проявления "
+                              "(пропущенный шаг и переход в обход него, лишний шаг и возвраты после него). "
+                              "«Где чаще» — сотрудники, подразделения, клиенты и другие признаки, при которых "
+                              "отклонение встречается заметно чаще (точный критерий Фишера с поправкой Холма).",
+           "h_deviation": "Отклонение", "h_findings_ids": "Находки", "h_drivers": "Где чаще",
+           "h_id": "№", "no_drivers": "—", "time_lost": "сверх норматива: {hours} раб. ч",
+           "s_quality": "1.3 Качество записей",
+           "quality_text": "Это свойства записей, а не работы: повторное сохранение той же записи тем же "
+                           "сотрудником через несколько минут и копии одного события из разных файлов. "
+                           "В сравнении с описанием учитывается первая запись; в отклонения, требования и "
+                           "вопросы интервью они не входят.",
+           "h_quality": "Что найдено", "h_records": "Записей",
+           "repeated_entry": "Повторное сохранение", "duplicate_event": "Копия из другого файла"},
+    "en": {"s_deviations": "Deviations", "s_detail": "Findings: the symptoms of the deviations",
+           "deviations_text": "A deviation is one cause seen in the data; its findings are its symptoms (a skipped "
+                              "step and the path around it, an extra step and the repeats after it). «More often "
+                              "where» lists the people, departments, clients and other values under which it is "
+                              "markedly more frequent (Fisher's exact test, Holm correction).",
+           "h_deviation": "Deviation", "h_findings_ids": "Findings", "h_drivers": "More often where",
+           "h_id": "No.", "no_drivers": "—", "time_lost": "over the limit: {hours} working h",
+           "s_quality": "1.3 Record quality",
+           "quality_text": "These are properties of the records, not of the work: the same record saved again by "
+                           "the same person minutes later, and copies of one event from several files. The "
+                           "comparison counts the first record; they are never deviations, requirements or "
+                           "interview questions.",
+           "h_quality": "Found", "h_records": "Records",
+           "repeated_entry": "Saved again", "duplicate_event": "Copy from another file"},
+}
+_RU.update(_DEVIATIONS["ru"])
+_EN.update(_DEVIATIONS["en"])
+
+
 def texts(lang: Lang = "ru") -> Mapping[str, str]:
     """Return the report's texts in ``lang`` (``"ru"`` or ``"en"``).
 
