@@ -57,22 +57,19 @@ def write_docx(document: Document, path: str | Path) -> Path:
     return path
 
 
-def _setup(doc: Any, document: Document) -> None:
-    """A4 portrait, 2 cm margins, Arial, Russian (or English) proofing language, page numbers."""
+HEADING_BLUE = (0x08, 0x51, 0x9C)
+
+
+def set_styles(doc: Any, sizes: Sequence[tuple[str, float]], language: str) -> None:
+    """Set each named style to Arial of its size (every script, no theme fonts), the proofing
+    language, and blue for titles and headings: LibreOffice and Word then agree on the look."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
+    from docx.shared import Pt, RGBColor
 
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(MARGIN))
-    language = pick(document.lang, "ru-RU", "en-GB")
-    for name, size in (("Normal", 10), ("Title", 22), ("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11),
-                       ("Caption", 9)):
+    for name, size in sizes:
         style = doc.styles[name]
-        style.font.name = FONT
-        style.font.size = Pt(size)
+        style.font.name, style.font.size = FONT, Pt(size)
         rpr = style.element.get_or_add_rPr()
         fonts = rpr.find(qn("w:rFonts"))
         if fonts is None:
@@ -86,7 +83,22 @@ def _setup(doc: Any, document: Document) -> None:
         lang.set(qn("w:val"), language)
         rpr.append(lang)
         if name.startswith("Heading") or name == "Title":
-            style.font.color.rgb = RGBColor(0x08, 0x51, 0x9C)
+            style.font.color.rgb = RGBColor(*HEADING_BLUE)
+
+
+def _setup(doc: Any, document: Document) -> None:
+    """A4 portrait, 2 cm margins, Arial, Russian (or English) proofing language, page numbers."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, RGBColor
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(MARGIN))
+    language = pick(document.lang, "ru-RU", "en-GB")
+    set_styles(doc, (("Normal", 10), ("Title", 22), ("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11),
+                     ("Caption", 9)), language)
     doc.styles["Caption"].font.color.rgb = RGBColor(0x55, 0x55, 0x55)
     doc.styles["Caption"].font.italic = False
     doc.core_properties.title = document.title

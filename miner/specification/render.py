@@ -12,12 +12,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
+from miner.reporting.render_docx import FONT, HEADING_BLUE, set_styles
 
-FONT = "Arial"
 TEXT_W_IN = (210.0 - 2 * 20.0) / 25.4
 TEXT_H_IN = 7.5  # a picture leaves room on its page for the heading above and the caption
 HEADER_FILL = "EEF3FA"
-BLUE, GREY = (0x08, 0x51, 0x9C), (0x6A, 0x73, 0x7D)
+BLUE, GREY = HEADING_BLUE, (0x6A, 0x73, 0x7D)
 THIN, NNBSP = "\u2009", "\u202f"
 
 
@@ -96,30 +96,14 @@ def _setup(doc: Any, title: str) -> None:
     """A4, 2 cm margins, Arial with Russian proofing, blue headings, page numbers."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
+    from docx.shared import Mm
 
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(20))
-    for name, size in (("Normal", 10), ("Title", 20), ("Heading 1", 15), ("Heading 2", 12.5), ("Heading 3", 11),
-                       ("List Bullet", 10)):
-        style = doc.styles[name]
-        style.font.name, style.font.size = FONT, Pt(size)
-        rpr = style.element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = OxmlElement("w:rFonts")
-            rpr.append(fonts)
-        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            fonts.set(qn(attr), FONT)
-        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
-            fonts.attrib.pop(qn(theme), None)
-        lang = OxmlElement("w:lang")
-        lang.set(qn("w:val"), "ru-RU")
-        rpr.append(lang)
-        if name.startswith("Heading") or name == "Title":
-            style.font.color.rgb = RGBColor(*BLUE)
+    set_styles(doc, (("Normal", 10), ("Title", 20), ("Heading 1", 15), ("Heading 2", 12.5), ("Heading 3", 11),
+                     ("List Bullet", 10)), "ru-RU")
     doc.core_properties.title, doc.core_properties.author = title, "miner"
     doc.core_properties.language = "ru-RU"
     footer = section.footer.paragraphs[0]
