@@ -62,6 +62,16 @@ def source_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def comparison_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of every command that compares with a declared process (compare, report, interview)."""
+    func = click.option("--repeat-window", type=click.FloatRange(0), default=10.0, show_default=True,
+                        help="Minutes: the same activity saved again by the same person within them is data "
+                             "quality, not rework.")(func)
+    return click.option("--accept-suggestions", is_flag=True,
+                        help="Use the close log name for a misspelt declared step instead of stopping with an "
+                             "error.")(func)
+
+
 def read_options(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Pick the source-reading options out of a command's keyword arguments (only those given)."""
     from connectors.options import MAPPING_FIELDS, ReadOptions
@@ -178,10 +188,7 @@ def stats(source: tuple[Path, ...], as_json: bool, top: int, **kwargs: Any) -> N
 @click.option("--paths", type=click.FloatRange(0, 1), default=None,
               help="Share (0-1) of the most frequent paths on the map; declared ones always show.")
 @click.option("--json", "as_json", is_flag=True, help="Print findings.json to stdout (for other programs).")
-@click.option("--accept-suggestions", is_flag=True,
-              help="Use the close log name for a misspelt declared step instead of stopping with an error.")
-@click.option("--repeat-window", type=click.FloatRange(0), default=10.0, show_default=True,
-              help="Minutes: the same activity saved again by the same person within them is data quality, not rework.")
+@comparison_options
 @source_options
 @handle_errors
 def compare(source: tuple[Path, ...], declared: tuple[Path, ...], output: Path, calendar: str, work_hours: str,
@@ -250,10 +257,7 @@ def discover(source: tuple[Path, ...], output: Path, activities: float | None, p
               help="Language of the report.")
 @click.option("--pseudonymize", is_flag=True, help="Replace employee names by codes («Сотрудник 01») in every file.")
 @click.option("--pseudonymize-clients", is_flag=True, help="Replace client names by codes («Клиент 001») too.")
-@click.option("--accept-suggestions", is_flag=True,
-              help="Use the close log name for a misspelt declared step instead of stopping with an error.")
-@click.option("--repeat-window", type=click.FloatRange(0), default=10.0, show_default=True,
-              help="Minutes: the same activity saved again by the same person within them is data quality, not rework.")
+@comparison_options
 @source_options
 @handle_errors
 def report(sources: tuple[Path, ...], output: Path, declared: tuple[Path, ...], lang: str, pseudonymize: bool,
@@ -285,10 +289,7 @@ def report(sources: tuple[Path, ...], output: Path, declared: tuple[Path, ...], 
 @click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", show_default=True,
               help="Language of the questions.")
 @click.option("--pseudonymize", is_flag=True, help="Replace employee names by codes («Сотрудник 01»).")
-@click.option("--accept-suggestions", is_flag=True,
-              help="Use the close log name for a misspelt declared step instead of stopping with an error.")
-@click.option("--repeat-window", type=click.FloatRange(0), default=10.0, show_default=True,
-              help="Minutes: the same activity saved again by the same person within them is data quality, not rework.")
+@comparison_options
 @source_options
 @handle_errors
 def interview(source: tuple[Path, ...], output: Path, declared: tuple[Path, ...], lang: str, pseudonymize: bool,
