@@ -129,7 +129,8 @@ def read_part(task: PartTask) -> PartResult:
     result.problems.merge(built.problems)
     result.events = len(built.frame)
     table = _part_table(built, txn_of, keys, task, result)
-    pq.write_table(table, task.folder / f"part-{task.part:06d}.parquet", row_group_size=1 << 20)
+    pq.write_table(table, task.folder / f"part-{task.part:06d}.parquet", row_group_size=1 << 20,
+                   write_statistics=False)  # read once, whole: statistics would only cost time
     release_memory()
     return result
 
@@ -214,6 +215,11 @@ def _run_parts(tasks: list[PartTask], workers: int, progress: Callable[[int], No
         return out
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
+    import pyarrow.compute  # noqa: F401  (imported and the dictionary read once, before the workers fork)
+    import pyarrow.parquet  # noqa: F401
+
+    _dictionary(tasks[0].lgf)
 
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
