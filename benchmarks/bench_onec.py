@@ -1,8 +1,9 @@
 """Benchmark the 1C text journal reader: records/s and peak memory on a generated journal.
 
-Generates a realistic ``1Cv8Log`` folder (sessions with authentication, documents created, posted,
-changed inside transactions, a few rollbacks, multi-line comments with quotes) of the requested
-size in a temporary folder, reads it with :func:`connectors.onec.journal.read_onec_journal` in a
+Generates a ``1Cv8Log`` folder of the requested size in a temporary folder — by default replayed
+from the real journal records in ``../shared/data/onec`` (:mod:`real_journal`), or with
+``--source synthetic`` written from scratch (sessions with authentication, documents created,
+posted, changed inside transactions, 1 % rollbacks, multi-line comments with quotes) — reads it with :func:`connectors.onec.journal.read_onec_journal` in a
 child process per run (so each run's peak RSS is its own), and prints medians of the runs.
 
 Usage:
@@ -10,6 +11,7 @@ Usage:
     python benchmarks/bench_onec.py --records 10000000 --command --notion session --runs 3   # whole command
     python benchmarks/bench_onec.py --records 1000000 --command --compare --runs 1   # streamed = in memory?
     python benchmarks/bench_onec.py --size-mb 100 --keep /tmp/journal   # keep the generated folder
+    python benchmarks/bench_onec.py --records 100000000 --command --runs 1 --keep /big/j   # the 10^8 run
 """
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from real_journal import SHARED, write_real_journal  # noqa: E402
 
 USERS = ["Иванов И.И.", "Петрова А.С.", "Сидоров П.П.", "Кузнецова Е.В.", "Смирнов Д.А.", "Волкова О.Н.",
          "Администратор", "Обмен с сайтом"]
@@ -230,6 +234,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, help="generate about this many records instead (e.g. 10000000)")
     parser.add_argument("--runs", type=int, default=3, help="runs to take the median of (>= 3)")
     parser.add_argument("--files", type=int, default=4, help="how many lgp files to split the journal into")
+    parser.add_argument("--source", choices=["real", "synthetic"], default="real" if SHARED.is_dir() else "synthetic",
+                        help="replay the real journal records of ../shared/data/onec (default when present), or "
+                             "write synthetic ones")
     parser.add_argument("--notion", default="object", choices=["object", "session", "user_day"])
     parser.add_argument("--command", action="store_true",
                         help="time the whole `miner ingest` command (streams journals over 128 MB) instead of the "
@@ -240,11 +247,14 @@ def main() -> None:
                         help="after the runs, check the streamed log equals the in-memory one (events, DFG, variants)")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     args = parser.parse_args()
+    (ROOT / "benchmarks" / "_data").mkdir(exist_ok=True)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_onec_", dir=ROOT / "benchmarks" / "_data")) / "1Cv8Log"
     output = folder.parent / "log.parquet"
     try:
         t = time.perf_counter()
-        if not (folder / "1Cv8.lgf").exists():
+        if not (folder / "1Cv8.lgf").exists() and args.source == "real":
+            write_real_journal(folder, args.records or (args.size_mb << 20) // 140, files=args.files)
+        elif not (folder / "1Cv8.lgf").exists():
             write_journal(folder, args.size_mb << 20, files=args.files, target_records=args.records)
         size = sum(p.stat().st_size for p in folder.glob("*.lgp"))
         print(f"journal: {folder} {size / 2**20:.0f} MB (generated in {time.perf_counter() - t:.0f} s)", flush=True)
@@ -256,7 +266,7 @@ def main() -> None:
                     measure(folder, args.notion)
                 runs[way].append(run)
                 print(f"run {i + 1} {way}: {run}", flush=True)
-        for way, done in runs.items():
+        for way, done in runs.items() if args.runs else ():
             secs = statistics.median(r["seconds"] for r in done)
             rss = statistics.median(r["peak_rss_mb"] for r in done)
             recs = done[0]["records"]
