@@ -128,8 +128,11 @@ def _replay(template: Template, clock: int, replay_id: int, lane: int) -> Iterat
         out[16] = sessions[values[16]]
         out[6] = str(int(values[6]) + replay_id * 10)
         if values[11].startswith('{"R",'):
+            # 1C keeps a reference as the GUID's groups reordered: stored[24:32] is the GUID's first group
             colon = values[11].index(":")
-            out[11] = f"{values[11][:colon + 1]}{replay_id:08x}{values[11][colon + 9:]}"
+            stored = values[11][colon + 1:colon + 33]
+            first = (int(stored[24:], 16) + replay_id * 4096) & 0xFFFFFFFF
+            out[11] = f"{values[11][:colon + 1]}{replay_id:08x}{stored[8:24]}{first:08x}{values[11][colon + 33:]}"
         match = _PRESENTATION.match(values[12][1:-1])
         if match:
             number = f"{int(match[2]) + replay_id * 100:0{len(match[2])}d}"

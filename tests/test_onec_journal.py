@@ -243,3 +243,11 @@ def test_cli_ingest_with_journal_options(tmp_path):
     report = json.loads((tmp_path / "j.parquet.ingest.json").read_text(encoding="utf-8"))
     assert (report["rows_read"], report["events"], report["excluded"]) == (28, 15, 13)
     assert pd.read_parquet(out)["case:concept:name"].nunique() == 3
+
+
+@pytest.mark.parametrize("raw, text", [(b'{"S","B"}', "B"), (b'{"S","U"}', "U"), (b'{"N",7}', "7"),
+                                       ('{"S","Иванов"}'.encode(), "Иванов"), (b'{"B",1}', "Истина")])
+def test_a_data_value_that_reads_like_a_type_letter_is_kept(raw, text):
+    from connectors.onec.lgf import decode_data
+
+    assert decode_data(raw)[2] == text

@@ -133,3 +133,42 @@ def test_cli_streams_a_journal_above_the_threshold_and_reports_every_record(gene
     assert report["sources"][0]["streamed"] is True
     log = pd.read_parquet(out)
     assert len(log) == report["events"] and np.all(log["onec:event"].str.startswith("_$Data$_."))
+
+
+@pytest.mark.parametrize("notion", ["object", "session", "user_day"])
+def test_a_journal_replayed_from_real_records_streams_like_it_reads(tmp_path, notion):
+    """The benchmark's journal (real records of ../shared/data/onec, replayed): both ways agree."""
+    import sys
+    from pathlib import Path
+
+    shared_file("onec", "safer_bwd_1c_log_parser", "events-small.lgp")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from real_journal import write_real_journal
+
+    folder = tmp_path / "1Cv8Log"
+    records = write_real_journal(folder, 12_000, files=3, lanes=4, days=20)
+    memory, streamed, log = _both(folder, tmp_path, part_bytes=200_000, workers=2, case_notion=notion)
+    _same(E.finalize(memory.frame), log)
+    assert memory.info.rows_read == streamed.info.rows_read == records
+    assert streamed.events + streamed.problems.rejected + streamed.problems.excluded == records
+    assert streamed.problems.rejected == 0  # every replayed record is a well-formed journal record
+    assert log["case:concept:name"].nunique() > (10 if notion == "user_day" else 100)  # 2 users, 20 days
+
+
+def test_objects_that_print_alike_get_distinct_labels_both_ways(tmp_path):
+    """Two catalog items without a reference that print the same, a third apart: three cases."""
+    lgf = shared_file("onec", "safer_bwd_1c_log_parser", "meta-small.lgf")
+    folder = tmp_path / "1Cv8Log"
+    folder.mkdir()
+    (folder / "1Cv8.lgf").write_bytes(lgf.read_bytes())
+    records = [f'{{2019012114{m:02d}00,N,\r\n{{0,0}},2,1,3,2,13,I,"",1,\r\n{{"S","{value}"}},"{shown}",0,0,0,4,0,\r\n{{0}}\r\n}}'
+               for m, (value, shown) in enumerate([("A", "Клиент"), ("B", "Клиент"), ("C", "Поставщик"),
+                                                  ("A", "Клиент")])]
+    (folder / "20190121000000.lgp").write_text("\ufeff1CV8LOG(ver 2.0)\r\nccf717c2-5e55-4602-8383-c8aee1929a54\r\n\r\n"
+                                               + ",\r\n".join(records), encoding="utf-8", newline="")
+    memory, streamed, log = _both(folder, tmp_path, case_notion="object")
+    _same(E.finalize(memory.frame), log)
+    labels = log.drop_duplicates("onec:data").set_index("onec:data")["case:concept:name"]
+    assert labels["C"] == "Справочник1 Поставщик"
+    assert labels["A"] != labels["B"] and labels["A"].startswith("Справочник1 Клиент [")
+    assert log["case:concept:name"].nunique() == 3 and len(log) == 4

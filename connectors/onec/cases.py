@@ -202,39 +202,55 @@ def object_cases(kept: pd.DataFrame, pres: Presentations, meta: Cat) -> pd.array
     code = np.where(is_doc & ~dup, pres_of, -1)
     if not len(extra):
         return as_string(code[obj], pres.cat.arrow)
-    labels = _extra_labels(extra, first_row, pres_of, dup, pres, meta, ref, data, has_ref, has_data)
+    plain = np.flatnonzero(is_doc & ~dup & used)
+    doc_labels = pres.cat.arrow.take(pa.array(pres_of[plain])) if len(plain) else pa.array([], pa.string())
+    labels = _extra_labels(extra, first_row, pres_of, dup, pres, meta, ref, data, has_ref, has_data, doc_labels)
     code[extra] = n_pres + np.arange(len(extra))
     return as_string(code[obj], pa.concat_arrays([pres.cat.arrow, pa.array(labels, pa.string())]))
 
 
 def _extra_labels(extra: np.ndarray, first_row: np.ndarray, pres_of: np.ndarray, dup: np.ndarray,
                   pres: Presentations, meta: Cat, ref: Cat, data: Cat, has_ref: np.ndarray,
-                  has_data: np.ndarray) -> list[str]:
-    """Labels for objects that are not documents, or whose presentation another object prints too."""
+                  has_data: np.ndarray, doc_labels: Any) -> list[str]:
+    """Labels for objects that are not documents, or whose presentation another object prints too.
+
+    A label several objects would print, or one a document prints, gets the object's GUID's first
+    8 characters (or of the MD5 of its key, without a GUID); if that is still shared, the whole of
+    it. The rule does not depend on the order the objects come in, so the streamed reader
+    (:mod:`connectors.onec.outofcore`) gives the same labels.
+    """
+    import hashlib
+    from collections import Counter
+
     import pyarrow as pa
     import pyarrow.compute as pc
 
     pres_texts = pres.cat.arrow.take(pa.array(np.maximum(pres_of[extra], 0))).to_pylist() if len(
         pres.cat.categories) else [""] * len(extra)
-    labels, taken = [], set()
+    bases, marks = [], []
     for k, o in enumerate(extra):
         row = first_row[o]
         text = pres_texts[k] if pres_of[o] >= 0 else ""
         guid = ref.labels_at(row) if has_ref[row] else ""
+        m = meta.codes[row]
+        name = meta.labels[m] if m >= 0 else ""
+        value = data.labels_at(row) if has_data[row] else ""
         if dup[o]:
-            label = f"{text} [{guid[:8] or o}]"
+            bases.append(text)
         else:
-            m = meta.codes[row]
-            title = title_of_metadata(meta.labels[m]) if m >= 0 and meta.labels[m] else "Объект"
-            label = f"{title} {text or guid or (data.labels_at(row) if has_data[row] else '')}".strip()
-        if label in taken:
-            label = f"{label} [{guid[:8] or o}]"
-        taken.add(label)
-        labels.append(label)
-    if len(pres.cat.categories):  # never reuse a presentation's text for another object
-        clash = pc.is_in(pa.array(labels, pa.string()), value_set=pres.cat.arrow).to_numpy(zero_copy_only=False)
-        labels = [f"{x} [{extra[k]}]" if c else x for k, (x, c) in enumerate(zip(labels, clash))]
-    return labels
+            title = title_of_metadata(name) if name else "Объект"
+            bases.append(f"{title} {text or guid or value}".strip())
+        key = guid or (f"d\x1f{name}\x1f{value}" if value else f"p\x1f{name}\x1f{text}")
+        marks.append(guid or hashlib.md5(key.encode("utf-8")).hexdigest())
+    def printed_by_a_document(labels: list[str]) -> list[bool]:
+        return pc.is_in(pa.array(labels, pa.string()), value_set=doc_labels).to_pylist()
+
+    count = Counter(bases)
+    first = [f"{b} [{mark[:8]}]" if dup[o] or count[b] > 1 or clash else b
+             for b, mark, o, clash in zip(bases, marks, extra, printed_by_a_document(bases))]
+    count = Counter(first)
+    return [f"{b} [{mark}]" if f != b and (count[f] > 1 or clash) else f
+            for b, f, mark, clash in zip(bases, first, marks, printed_by_a_document(first))]
 
 
 def _object_ids(ref: Cat, data: Cat, pres: Presentations, meta: Cat, has_ref: np.ndarray,

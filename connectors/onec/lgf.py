@@ -235,6 +235,8 @@ def decode_data(raw: bytes) -> tuple[str, str, str]:
         return "B", "", "Истина" if node[1] == "1" else "Ложь"
     if tag == "U":
         return "U", "", ""
+    if tag in ("S", "N") and len(node) == 2 and isinstance(node[1], str):
+        return tag, "", node[1]  # as it is: a string may well read "B" or "U"
     if tag == "P" and len(node) > 1 and isinstance(node[1], list):
         return "P", "", "; ".join(_leaves(node[1][1:]))  # node[1][0] is the kind of composite
     return tag, "", "; ".join(_leaves(node[1:]))

@@ -159,16 +159,25 @@ def _object_labels(con: Any) -> None:
         FROM kept GROUP BY _obj""")
     con.execute("""
         CREATE TABLE labels AS
-        SELECT o._obj AS key, CASE
-            WHEN o.is_doc AND d.last_pres IS NULL THEN o.last_pres
-            WHEN o.is_doc THEN o.last_pres || ' [' || coalesce(nullif(left(o.ref, 8), ''), md5(o._obj)[:8]) || ']'
-            ELSE trim(coalesce(t.title, 'Объект') || ' ' ||
-                      coalesce(nullif(o.last_pres, ''), nullif(o.ref, ''), o.data, ''))
-            END AS label
-        FROM objs o
-        LEFT JOIN (SELECT last_pres FROM objs WHERE is_doc GROUP BY last_pres HAVING count(*) > 1) d
-               ON d.last_pres = o.last_pres
-        LEFT JOIN titles t ON t.meta = o.meta""")
+        WITH b AS (
+            SELECT o._obj, o.is_doc, o.ref, o.is_doc AND d.last_pres IS NULL AS plain,
+                   CASE WHEN o.is_doc THEN o.last_pres ELSE trim(coalesce(t.title, 'Объект') || ' ' ||
+                        coalesce(nullif(o.last_pres, ''), nullif(o.ref, ''), o.data, '')) END AS base
+            FROM objs o
+            LEFT JOIN (SELECT last_pres FROM objs WHERE is_doc GROUP BY last_pres HAVING count(*) > 1) d
+                   ON d.last_pres = o.last_pres
+            LEFT JOIN titles t ON t.meta = o.meta),
+        docs AS (SELECT DISTINCT base FROM b WHERE plain),
+        x AS (SELECT *, count(*) OVER (PARTITION BY base) AS n, base IN (SELECT base FROM docs) AS clash,
+                     coalesce(nullif(ref, ''), md5(_obj)) AS mark
+              FROM b WHERE NOT plain),
+        f AS (SELECT *, CASE WHEN is_doc OR n > 1 OR clash THEN base || ' [' || mark[:8] || ']' ELSE base END AS first
+              FROM x),
+        g AS (SELECT *, count(*) OVER (PARTITION BY first) AS n2, first IN (SELECT base FROM docs) AS clash2 FROM f)
+        SELECT _obj AS key, base AS label FROM b WHERE plain
+        UNION ALL
+        SELECT _obj, CASE WHEN first <> base AND (n2 > 1 OR clash2) THEN base || ' [' || mark || ']' ELSE first END
+        FROM g""")  # the rule of connectors.onec.cases._extra_labels: order-free, so both readers agree
     con.execute("DROP TABLE objs")
 
 
