@@ -318,12 +318,13 @@ def interview(source: tuple[Path, ...], output: Path, declared: tuple[Path, ...]
               help="requirements.json written by 'miner report --declared'.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Folder for verification.json and verification.docx (the test protocol).")
-@click.option("--mapping", type=click.Path(path_type=Path),
-              help="YAML/JSON lines 'Name in the requirements: Name in the new data' for renamed steps.")
+@click.option("--step-names", "step_names", type=click.Path(path_type=Path),
+              help="YAML/JSON lines 'Name in the requirements: Name in the new data' for renamed steps "
+                   "(--mapping stays the reading option: the columns of each source).")
 @click.option("--json", "as_json", is_flag=True, help="Print verification.json to stdout (for other programs).")
 @source_options
 @handle_errors
-def verify(source: tuple[Path, ...], requirements: Path, output: Path | None, mapping: Path | None, as_json: bool,
+def verify(source: tuple[Path, ...], requirements: Path, output: Path | None, step_names: Path | None, as_json: bool,
            **kwargs: Any) -> None:
     """Check the acceptance criteria of REQUIREMENTS on SOURCE, an export made after the rollout.
 
@@ -332,11 +333,11 @@ def verify(source: tuple[Path, ...], requirements: Path, output: Path | None, ma
     \b
     Example:
       miner verify crm_export.csv --requirements report/requirements.json -o check/
-      miner verify crm_export.xlsx --requirements report/requirements.json --mapping names.yaml -o check/
+      miner verify crm_export.xlsx --requirements report/requirements.json --step-names names.yaml -o check/
     """
     import miner
 
-    result = miner.verify(one_or_many(source), requirements, output, mapping=mapping, **read_options(kwargs))
+    result = miner.verify(one_or_many(source), requirements, output, mapping=step_names, **read_options(kwargs))
     echo_result(result, as_json)
 
 

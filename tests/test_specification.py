@@ -135,7 +135,7 @@ def test_cli_verify_exits_0_when_criteria_fail(made, tmp_path):
     export = tmp_path / "crm.csv"
     generate(BEFORE, seed=4, crm_names=True).to_csv(export, index=False)
     result = CliRunner().invoke(cli, ["verify", str(export), "--requirements", str(made["out"] / "requirements.json"),
-                                      "--mapping", str(names), "-o", str(tmp_path / "check"), "--json"])
+                                      "--step-names", str(names), "-o", str(tmp_path / "check"), "--json"])
     assert result.exit_code == 0, result.output
     saved = json.loads(result.stdout)
     assert saved["failed"] == len(saved["requirements"]) and saved["passed"] == 0

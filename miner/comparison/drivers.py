@@ -102,7 +102,7 @@ def case_attributes(log: pd.DataFrame, coded: CodedLog) -> Attributes:
     for col in log.columns:
         if col in SKIPPED or pd.api.types.is_datetime64_any_dtype(log[col]):
             continue
-        values = log[col].to_numpy()[first]
+        values = log[col].iloc[first].to_numpy()  # the first events only: a 10^7-row text column stays unread
         numbers = _as_numbers(values) if not _numeric(log[col]) else values
         made = _bands(numbers) if numbers is not None else _categories(values)
         if made is not None and len(made[1]) > 1:

@@ -73,7 +73,7 @@ def frequency_levels(coded: CodedLog, prefix: str, lang: Lang = "ru") -> tuple[l
         >>> levels[-1].paths == len(directly_follows(encode(log)).edges()) + ...  # doctest: +SKIP
     """
     full = directly_follows(coded, durations=False)
-    return _levels(full, lambda a, p: simplify(coded, activities=a, paths=p),
+    return _levels(full, lambda a, p: simplify(coded, activities=a, paths=p, graph=full, durations=False),
                    lambda s: frequency_map(s, lang=lang), prefix, lang)
 
 

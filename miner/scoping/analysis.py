@@ -98,19 +98,33 @@ def _business(frame: pd.DataFrame, by: str) -> tuple[pd.DataFrame, pd.Series]:
     if column not in frame.columns:
         raise ColumnError(f"cannot group cases by '{by}': the log has no such column; use one of "
                           f"{', '.join(GROUPINGS)} or a column of the log ({', '.join(map(str, frame.columns[:12]))}, …)")
-    values = frame[column].astype("str").where(frame[column].notna(), NO_DEPARTMENT)
-    values = values.replace({"": NO_DEPARTMENT, "None": NO_DEPARTMENT, "nan": NO_DEPARTMENT})
+    groups = _named(frame[column], NO_DEPARTMENT)
     keep = business_mask(frame)
     if not keep.any():
         raise InputError("the log holds no business steps (only 1C sessions, transactions and other platform "
                          "events); read the journal with case notion 'object' or add the document lists")
-    first = values[keep].groupby(frame.loc[keep, E.CASE], sort=False).first()
-    group_of_case = frame[E.CASE].map(first)
-    technical = group_of_case[~keep].value_counts()
-    system = frame.loc[keep, E.SYSTEM]
-    system = system.where(system.notna() & ~system.isin(["", "None", "nan"]), UNKNOWN_SYSTEM)
-    business = frame[keep].assign(**{DEPARTMENT: group_of_case[keep].to_numpy(), E.SYSTEM: system.to_numpy()})
+    # each case's group: that of its first business step (codes, not a text per row)
+    case = pd.factorize(frame[E.CASE])[0]
+    rows = np.flatnonzero(keep)
+    cases, first = np.unique(case[rows], return_index=True)
+    of_case = np.full(int(case.max()) + 1 if len(case) else 0, -1, dtype=np.int64)
+    of_case[cases] = groups.cat.codes.to_numpy()[rows[first]]
+    group_of_row = pd.Series(pd.Categorical.from_codes(of_case[case], categories=groups.cat.categories),
+                             index=frame.index)
+    technical = group_of_row[~keep].value_counts()
+    technical = technical[technical > 0]
+    system = _named(frame.loc[keep, E.SYSTEM], UNKNOWN_SYSTEM)
+    business = frame[keep].assign(**{DEPARTMENT: group_of_row[keep].to_numpy(), E.SYSTEM: system.to_numpy()})
     return business, technical
+
+
+def _named(column: pd.Series, missing: str) -> pd.Series:
+    """The column as text categories, ``missing`` for empty values; one text per value, not per row."""
+    codes, uniques = pd.factorize(column)
+    names = [missing if str(u) in ("", "None", "nan") else str(u) for u in uniques] + [missing]
+    labels = pd.Index(names, dtype=object).unique()
+    codes = labels.get_indexer(names)[np.where(codes < 0, len(names) - 1, codes)]
+    return pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=column.index)
 
 
 def _departments(frame: pd.DataFrame, declared: Sequence[DeclaredProcess], min_cases: int, samples: int,

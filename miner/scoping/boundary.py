@@ -112,9 +112,10 @@ def _activity_rows(part: pd.DataFrame, department: str, declared: Sequence[Decla
                    has_entered: bool) -> list[dict[str, Any]]:
     """One row per activity of a department, then the declared offline steps it never recorded."""
     # most events first, ties in order of appearance (whether the names are text or categories)
-    counts = part[E.ACTIVITY].astype(str).value_counts(sort=False).sort_values(ascending=False, kind="stable")
+    names = _as_text(part[E.ACTIVITY])
+    counts = names.value_counts(sort=False).sort_values(ascending=False, kind="stable")
     wanted = declared_systems(declared, department, [str(a) for a in counts.index])
-    by_system = part.groupby([part[E.ACTIVITY].astype(str), E.SYSTEM], sort=False, observed=True).size()
+    by_system = part.groupby([names, E.SYSTEM], sort=False, observed=True).size()
     delays = _delays(part) if has_entered else None
     rows = []
     for activity, events in counts.items():
@@ -132,6 +133,22 @@ def _activity_rows(part: pd.DataFrame, department: str, declared: Sequence[Decla
                          "offline": True, "systems": {}, "outside_declared_share": None,
                          "entry_delay_hours": None, "late_entry_share": None})
     return rows
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    """The column's values as text categories in order of appearance, without a text per row.
+
+    ``astype(str)`` of a 10^7-row column makes 10^7 strings; coding it first makes one per value.
+    """
+    codes, uniques = pd.factorize(column)
+    labels = pd.Index([str(u) for u in uniques], dtype=object)
+    if labels.has_duplicates:  # two values that print alike: fall back to the texts themselves
+        return column.astype(str)
+    missing = codes < 0
+    if missing.any():
+        labels = labels.append(pd.Index(["nan"], dtype=object))
+        codes = np.where(missing, len(labels) - 1, codes)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=column.index)
 
 
 def _outside_share(shares: dict[str, float], target: str | None) -> float | None:
@@ -163,18 +180,20 @@ def _delay_fields(delays: pd.DataFrame | None, activity: str) -> dict[str, Any]:
 
 def _crossings(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Return the places where a case's next step is recorded in another system, most cases first."""
-    case = frame[E.CASE].to_numpy()
-    system = frame[E.SYSTEM].astype(str).to_numpy()
-    activity = frame[E.ACTIVITY].astype(str).to_numpy()
     if len(frame) < 2:
         return []
+    case, system = pd.factorize(frame[E.CASE])[0], pd.factorize(frame[E.SYSTEM])[0]  # codes: no text per row
     step = (case[1:] == case[:-1]) & (system[1:] != system[:-1])
     if not step.any():
         return []
     at = np.flatnonzero(step)
-    pairs = pd.DataFrame({"department": frame[DEPARTMENT].astype(str).to_numpy()[at],
-                          "from": activity[at], "to": activity[at + 1], "from_system": system[at],
-                          "to_system": system[at + 1], "case": case[at]})
+
+    def text(column: str, rows: np.ndarray) -> np.ndarray:
+        return frame[column].iloc[rows].astype(str).to_numpy()
+
+    pairs = pd.DataFrame({"department": text(DEPARTMENT, at), "from": text(E.ACTIVITY, at),
+                          "to": text(E.ACTIVITY, at + 1), "from_system": text(E.SYSTEM, at),
+                          "to_system": text(E.SYSTEM, at + 1), "case": case[at]})
     keys = ["department", "from", "to", "from_system", "to_system"]
     table = pairs.groupby(keys, sort=False)["case"].nunique().rename("cases").reset_index()
     table = table.sort_values(["cases", "department", "from", "to"], ascending=[False, True, True, True], kind="stable")
