@@ -126,15 +126,18 @@ def _as_numbers(values: np.ndarray) -> np.ndarray | None:
 
     XES and CSV often carry an amount as text; it is still an amount, to be banded.
     """
-    text = pd.Series(values, dtype="object").dropna().astype(str)
-    if text.empty:
+    codes, uniques = pd.factorize(pd.Series(values, dtype="object"))  # each distinct text parsed once
+    present = codes >= 0
+    if not present.any():
         return None
+    text = pd.Series(uniques, dtype="object").astype(str)
     cleaned = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
-    numbers = pd.to_numeric(cleaned, errors="coerce")
-    if numbers.notna().mean() < 0.95 or numbers.nunique() <= MAX_VALUES:
+    parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
+    per_row = parsed[codes[present]]
+    if np.mean(~np.isnan(per_row)) < 0.95 or pd.unique(per_row[~np.isnan(per_row)]).size <= MAX_VALUES:
         return None  # text, or a code with few values: kept as categories
     out = np.full(len(values), np.nan)
-    out[np.flatnonzero(pd.notna(values))] = numbers.to_numpy(dtype=float)
+    out[present] = per_row
     return out
 
 
