@@ -193,3 +193,16 @@ def test_report_gets_the_section(tmp_path, log):
 def test_size_for_ten_thousand_cases_and_twenty_activities():
     block = explorer_html(encode(explorer_log(10_000, activities=20, seed=2)), "explore")
     assert len(block.encode("utf-8")) < 1_000_000
+
+
+def test_levels_too_crowded_to_draw_are_left_out_and_one_level_always_stays(monkeypatch):
+    """Thousands of activities (ids in the activity column): Graphviz would take minutes per level."""
+    import miner.reporting.explorer_maps as maps
+
+    coded = encode(explorer_log())
+    every, _ = maps.frequency_levels(coded, "all")
+    monkeypatch.setattr(maps, "MAX_BOXES", 4)
+    few, default = maps.frequency_levels(coded, "few")
+    assert 0 < len(few) < len(every)
+    assert all(len(level.activities) <= 4 for level in few) or len(few) == 1
+    assert 0 <= default < len(few)

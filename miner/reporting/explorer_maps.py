@@ -33,6 +33,7 @@ LADDER: tuple[tuple[float | None, float | None], ...] = (
 # Above this many lines, path labels float (xlabel): dot then lays out only the boxes and lines,
 # 20x faster on a 340-line map (8 s -> 0.35 s of CPU), labels placed afterwards.
 FLOATING_LABELS = 60
+MAX_BOXES = 150  # levels with more activities are left out: Graphviz takes minutes and nobody can read them
 # ...and such a level is laid out taller and narrower (a 340-line map: 5 900 x 1 450 pt -> 2 200 x 3 000 pt)
 SPAGHETTI = "  graph [nodesep=0.12, ranksep=1.5];\n"
 _GRAPH_TITLE = re.compile(r'(<g id="[^"]*" class="graph"[^>]*>\s*)<title>[^<]*</title>')
@@ -118,6 +119,10 @@ def _levels(full: DirectlyFollows, thin: Callable[[float | None, float | None], 
         if activities is None and paths is None:
             default_key = key
     keys = sorted(seen, key=lambda k: (len(k[0]), _drawn(seen[k].dfg), k))
+    readable = [k for k in keys if len(k[0]) <= MAX_BOXES] or keys[:1]
+    if default_key not in readable:  # thousands of activities (ids in the column): no layout finishes
+        default_key = readable[-1]
+    keys = readable
     total_acts, total_paths = len(full.activities), _drawn(full)
     levels = []
     for i, key in enumerate(keys):
