@@ -242,6 +242,7 @@ def _extra_labels(extra: np.ndarray, first_row: np.ndarray, pres_of: np.ndarray,
             bases.append(f"{title} {text or guid or value}".strip())
         key = guid or (f"d\x1f{name}\x1f{value}" if value else f"p\x1f{name}\x1f{text}")
         marks.append(guid or hashlib.md5(key.encode("utf-8")).hexdigest())
+
     def printed_by_a_document(labels: list[str]) -> list[bool]:
         return pc.is_in(pa.array(labels, pa.string()), value_set=doc_labels).to_pylist()
 

@@ -64,8 +64,7 @@ def finish(folder: Path, output: Path, *, case_notion: str, include_rolled_back:
         con.register("offsets", offsets["parts"])
         con.register("run_offsets", offsets["runs"])
         details: dict[str, Any] = {"transactions": _transactions(con, folder)}
-        columns = [c for c in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{folder}/part-*.parquet', "
-                                          "union_by_name=true)").fetchdf()["column_name"]]
+        columns = [c for c in con.execute(f"DESCRIBE SELECT * FROM {_parts(folder)}").fetchdf()["column_name"]]
         _events_view(con, folder, columns)
         found = con.execute('SELECT "source:file", row_g, count(*) OVER () FROM ev WHERE outcome = 2 AND _data '
                             "ORDER BY seq LIMIT 5").fetchall()  # one scan: the count and the first examples
@@ -324,10 +323,6 @@ def _canonical(batch: Any, labels: _Labels, rest: list[str], system: str) -> Any
     columns["onec:transaction"] = pa.DictionaryArray.from_arrays(pc.cast(batch.column("_outcome"), pa.int8()),
                                                                  pa.array(OUTCOMES, pa.string()))
     return pa.table(columns)
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _write_empty(output: Path) -> None:

@@ -19,7 +19,7 @@ from miner import eventlog as E
 from miner.declared.model import DeclaredProcess
 from miner.discovery.dfg import Variants, encode, variants
 from miner.errors import ColumnError, InputError
-from miner.scoping.boundary import DEPARTMENT, UNKNOWN_SYSTEM, boundary, multi_source_share
+from miner.scoping.boundary import DEPARTMENT, UNKNOWN_SYSTEM, as_text, boundary, multi_source_share
 from miner.scoping.measures import BOOTSTRAP_SAMPLES, business_mask, structure, without_repeats
 from miner.scoping.result import DepartmentScope, Scope
 from miner.scoping.verdicts import MIN_CASES, reasons, verdict
@@ -98,7 +98,7 @@ def _business(frame: pd.DataFrame, by: str) -> tuple[pd.DataFrame, pd.Series]:
     if column not in frame.columns:
         raise ColumnError(f"cannot group cases by '{by}': the log has no such column; use one of "
                           f"{', '.join(GROUPINGS)} or a column of the log ({', '.join(map(str, frame.columns[:12]))}, …)")
-    groups = _named(frame[column], NO_DEPARTMENT)
+    groups = as_text(frame[column], NO_DEPARTMENT)
     keep = business_mask(frame)
     if not keep.any():
         raise InputError("the log holds no business steps (only 1C sessions, transactions and other platform "
@@ -113,18 +113,9 @@ def _business(frame: pd.DataFrame, by: str) -> tuple[pd.DataFrame, pd.Series]:
                              index=frame.index)
     technical = group_of_row[~keep].value_counts()
     technical = technical[technical > 0]
-    system = _named(frame.loc[keep, E.SYSTEM], UNKNOWN_SYSTEM)
+    system = as_text(frame.loc[keep, E.SYSTEM], UNKNOWN_SYSTEM)
     business = frame[keep].assign(**{DEPARTMENT: group_of_row[keep].to_numpy(), E.SYSTEM: system.to_numpy()})
     return business, technical
-
-
-def _named(column: pd.Series, missing: str) -> pd.Series:
-    """The column as text categories, ``missing`` for empty values; one text per value, not per row."""
-    codes, uniques = pd.factorize(column)
-    names = [missing if str(u) in ("", "None", "nan") else str(u) for u in uniques] + [missing]
-    labels = pd.Index(names, dtype=object).unique()
-    codes = labels.get_indexer(names)[np.where(codes < 0, len(names) - 1, codes)]
-    return pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=column.index)
 
 
 def _departments(frame: pd.DataFrame, declared: Sequence[DeclaredProcess], min_cases: int, samples: int,

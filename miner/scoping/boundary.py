@@ -112,7 +112,7 @@ def _activity_rows(part: pd.DataFrame, department: str, declared: Sequence[Decla
                    has_entered: bool) -> list[dict[str, Any]]:
     """One row per activity of a department, then the declared offline steps it never recorded."""
     # most events first, ties in order of appearance (whether the names are text or categories)
-    names = _as_text(part[E.ACTIVITY])
+    names = as_text(part[E.ACTIVITY])
     counts = names.value_counts(sort=False).sort_values(ascending=False, kind="stable")
     wanted = declared_systems(declared, department, [str(a) for a in counts.index])
     by_system = part.groupby([names, E.SYSTEM], sort=False, observed=True).size()
@@ -135,19 +135,25 @@ def _activity_rows(part: pd.DataFrame, department: str, declared: Sequence[Decla
     return rows
 
 
-def _as_text(column: pd.Series) -> pd.Series:
-    """The column's values as text categories in order of appearance, without a text per row.
+def as_text(column: pd.Series, blank: str | None = None) -> pd.Series:
+    """The column's values as text categories in order of appearance, one text per value, not per row.
 
-    ``astype(str)`` of a 10^7-row column makes 10^7 strings; coding it first makes one per value.
+    Values that print alike share a category, as with ``astype(str)`` (which makes a text per row:
+    10^7 of them at 10^7 events). With ``blank``, empty values ("", "None", NaN) become ``blank``.
     """
     codes, uniques = pd.factorize(column)
-    labels = pd.Index([str(u) for u in uniques], dtype=object)
-    if labels.has_duplicates:  # two values that print alike: fall back to the texts themselves
-        return column.astype(str)
-    missing = codes < 0
-    if missing.any():
-        labels = labels.append(pd.Index(["nan"], dtype=object))
-        codes = np.where(missing, len(labels) - 1, codes)
+    if len(set(map(str, uniques))) < len(uniques):  # 1 and 1.0 are one value but two texts: code the texts
+        codes, uniques = pd.factorize(column.astype(str))
+
+    def name(text: str) -> str:
+        return blank if blank is not None and text in ("", "None", "nan") else text
+
+    names = [name(str(u)) for u in uniques]
+    if (codes < 0).any():
+        names.append(name("nan"))  # stands for the missing values
+        codes = np.where(codes < 0, len(names) - 1, codes)
+    labels = pd.Index(names, dtype=object).unique()
+    codes = labels.get_indexer(names)[codes]
     return pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=column.index)
 
 
