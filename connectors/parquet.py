@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -24,7 +25,7 @@ def read_parquet(path: str | Path) -> SourceRead:
     """
     path = Path(path)
     try:
-        frame = pd.read_parquet(path)
+        frame = _read(path)
     except Exception as exc:  # pyarrow raises ArrowInvalid/OSError for damaged files
         raise FormatError(f"{path.name}: a damaged parquet file ({exc}). Write it again.") from exc
     missing = [c for c in E.REQUIRED if c not in frame.columns]
@@ -39,6 +40,44 @@ def read_parquet(path: str | Path) -> SourceRead:
                       columns={"case": E.CASE, "activity": E.ACTIVITY, "timestamp": E.TIMESTAMP})
     carried = _carried_report(path, len(frame), info)
     return SourceRead(frame, info, RowProblems(), carried)
+
+
+# From this many rows the text columns are read as categories (integer codes + the distinct values):
+# at 10^7 events that is ~3 s and ~2 GB less than a string per row, and the analyses take either.
+DICTIONARY_FROM = 1_000_000
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """Read the file; a big one with its text columns as categories."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path)
+    if meta.metadata.num_rows < DICTIONARY_FROM:
+        return pd.read_parquet(path)
+    text = [f.name for f in meta.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    table = pq.read_table(path, read_dictionary=text).unify_dictionaries()
+    columns = {name: _categories(column) if pa.types.is_dictionary(column.type)
+               else column.to_pandas() for name, column in zip(table.column_names, table.columns)}
+    return pd.DataFrame(columns, copy=False)
+
+
+def _categories(column: Any) -> pd.Categorical:
+    """A dictionary-encoded arrow column as a pandas categorical, without a string per row.
+
+    (pyarrow's own ``to_pandas`` takes twice as long for the same result.)
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = column.chunks
+    if not chunks:
+        return pd.Categorical([], categories=pd.Index([], dtype="str"))
+    codes = np.concatenate([pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in chunks])
+    words = chunks[0].dictionary.cast(pa.large_string())
+    categories = pd.Index(pd.array(words, dtype="str"))
+    return pd.Categorical.from_codes(codes, categories=categories, validate=False)
 
 
 def _carried_report(path: Path, events: int, info: SourceInfo) -> IngestReport | None:

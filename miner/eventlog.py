@@ -6,10 +6,14 @@ function takes it as it is. Column names are spelled only here.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from miner.errors import FormatError, InputError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CASE = "case:concept:name"
 ACTIVITY = "concept:name"
@@ -57,7 +61,7 @@ def finalize_owned(holder: list[pd.DataFrame]) -> pd.DataFrame:
     if ROW not in out.columns:
         out[ROW] = pd.Series(range(1, len(out) + 1), index=out.index, dtype="int64")
     for col in (CASE, ACTIVITY) + OPTIONAL_TEXT + (SYSTEM, FILE):
-        if out[col].dtype != "str":
+        if not _is_text(out[col].dtype):
             out[col] = out[col].astype("str")
     ts = out[TIMESTAMP]
     if not pd.api.types.is_datetime64_any_dtype(ts):
@@ -66,7 +70,7 @@ def finalize_owned(holder: list[pd.DataFrame]) -> pd.DataFrame:
         ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
     out[TIMESTAMP] = ts.astype("datetime64[ns]")
     out[ROW] = out[ROW].astype("int64")
-    if CLIENT in out.columns and out[CLIENT].dtype != "str":
+    if CLIENT in out.columns and not _is_text(out[CLIENT].dtype):
         out[CLIENT] = out[CLIENT].astype("str")
     if ENTERED in out.columns and out[ENTERED].dtype != "datetime64[ns]":
         out[ENTERED] = pd.to_datetime(out[ENTERED], errors="coerce").astype("datetime64[ns]")
@@ -76,13 +80,35 @@ def finalize_owned(holder: list[pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
+def _is_text(dtype: object) -> bool:
+    """Text as the log holds it: strings, or categories of strings (a big parquet log is read so)."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return dtype.categories.dtype == "str"
+    return dtype == "str"
+
+
+def _case_order(column: pd.Series) -> "np.ndarray":
+    """Return each event's case as its rank among the cases in text order."""
+    import numpy as np
+
+    if isinstance(column.dtype, pd.CategoricalDtype):  # rank the distinct values, not every row
+        rank = np.empty(len(column.cat.categories), dtype=np.int64)
+        rank[column.cat.categories.argsort()] = np.arange(len(rank))
+        codes = column.cat.codes.to_numpy()
+        return np.where(codes >= 0, rank[codes], -1)  # missing first, as factorize gives them
+    return pd.factorize(column, sort=True)[0]
+
+
 def _sort_in_place(log: pd.DataFrame) -> None:
     """Sort by case, then timestamp, then the current (source) order, one column at a time."""
     import numpy as np
 
     log.index = pd.RangeIndex(len(log))
-    case_codes, _ = pd.factorize(log[CASE], sort=True)
+    case_codes = _case_order(log[CASE])
     stamps = log[TIMESTAMP].to_numpy().view("int64")
+    step = np.diff(case_codes)
+    if (step >= 0).all() and (np.diff(stamps)[step == 0] >= 0).all():
+        return  # in order already (a log this tool wrote): no sort, no copy
     order = np.lexsort((stamps, case_codes))  # lexsort is stable: ties keep the source order
     del case_codes, stamps
     if not len(order) or (np.diff(order) == 1).all():
@@ -95,6 +121,21 @@ def _sort_in_place(log: pd.DataFrame) -> None:
             pair = columns[start:start + 2]
             for col, taken in zip(pair, pool.map(lambda c: log[c].array.take(order), pair)):
                 log[col] = taken
+
+
+def value_codes(column: pd.Series) -> "np.ndarray":
+    """Return an integer code per value of ``column`` (-1 = missing): equal values, equal codes.
+
+    A categorical column gives its codes as they are: comparing codes instead of values spares
+    making a Python string per row (at 10^7 events: seconds and a gigabyte per column).
+
+    Example:
+        >>> value_codes(pd.Series(["a", "b", "a", None])).tolist()
+        [0, 1, 0, -1]
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy()
+    return pd.factorize(column)[0]
 
 
 def write_log(log: pd.DataFrame, path: str | Path) -> Path:

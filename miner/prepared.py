@@ -91,11 +91,15 @@ class PreparedLog:
 def compact(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` (not modified) with every text column as a categorical column."""
     out = frame.copy(deep=False)
-    for col in out.columns:
-        dtype = out[col].dtype
-        if col != E.TIMESTAMP and (pd.api.types.is_string_dtype(dtype) or dtype == object):
-            out[col] = out[col].astype("category")
+    for col in plain_text_columns(out):
+        out[col] = out[col].astype("category")
     return out
+
+
+def plain_text_columns(frame: pd.DataFrame) -> list[str]:
+    """Return the columns that hold text as a string per row (not yet categories)."""
+    return [col for col in frame.columns if col != E.TIMESTAMP and
+            (pd.api.types.is_string_dtype(frame[col].dtype) or frame[col].dtype == object)]
 
 
 def source_names(frame: pd.DataFrame) -> str:

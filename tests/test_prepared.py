@@ -197,3 +197,41 @@ def test_stats_of_a_canonical_parquet_reads_three_columns(tmp_path) -> None:
     assert _three_columns(other) is None  # the usual reading says what is missing
     with pytest.raises(miner.MinerError):
         miner.stats(other)
+
+
+def _raw_log() -> pd.DataFrame:
+    """A canonical log written by someone else: shuffled, with 1C placeholders, blank clients and an exact repeat."""
+    log = _log()
+    log["org:resource"] = np.where(np.arange(len(log)) % 9 == 0, "<Не указан>", "Иванов И. И.")
+    log.loc[log.index % 13 == 0, "org:resource"] = "<Объект не найден>"
+    log["case:client"] = np.where(np.arange(len(log)) % 3 == 0, "", "ООО «Альфа»")
+    log.loc[log.index % 5 == 0, "case:client"] = None
+    log = pd.concat([log, log.iloc[[10]]], ignore_index=True)  # one event recorded twice
+    return log.sample(frac=1, random_state=3).reset_index(drop=True)
+
+
+def test_a_big_parquet_is_read_as_categories_with_the_same_log_and_report(monkeypatch, tmp_path) -> None:
+    """From DICTIONARY_FROM rows a parquet's text is read as categories: the same events, quality notes and report."""
+    import connectors.parquet as reader
+
+    path = tmp_path / "log.parquet"
+    _raw_log().to_parquet(path, index=False)
+    plain = miner.ingest(path)
+    monkeypatch.setattr(reader, "DICTIONARY_FROM", 0)
+    coded = miner.ingest(path)
+    assert coded.log["concept:name"].dtype == "category" and plain.log["concept:name"].dtype == "str"
+    assert {i["kind"]: i["count"] for i in coded.report.data_quality} == \
+        {i["kind"]: i["count"] for i in plain.report.data_quality}
+    assert {"empty_placeholder", "broken_reference", "identical_rows"} <= {i["kind"] for i in plain.report.data_quality}
+    pd.testing.assert_frame_equal(coded.log.astype(object), plain.log.astype(object))
+    declared = tmp_path / "sales.yaml"
+    declared.write_text(DECLARED, encoding="utf-8")
+    monkeypatch.setattr(reader, "DICTIONARY_FROM", 10**9)
+    first = miner.report(path, tmp_path / "plain", declared=declared)
+    monkeypatch.setattr(reader, "DICTIONARY_FROM", 0)
+    second = miner.report(path, tmp_path / "coded", declared=declared)
+    assert (first.events, first.findings) == (second.events, second.findings) and first.findings > 0
+    same = ["findings.json", "scope.json", "requirements.json", "map.gv", "handovers.gv"]
+    same += [f"tables/{p.name}" for p in (tmp_path / "plain" / "tables").glob("*.csv")]
+    for name in same:
+        assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "coded" / name).read_bytes(), name

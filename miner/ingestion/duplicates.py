@@ -178,10 +178,14 @@ def identical_rows(log: pd.DataFrame) -> dict[str, Any] | None:
     n = len(log)
     if n < 2:
         return None
-    case = pa.array(log[E.CASE].astype("str").array)  # zero-copy for the canonical (pyarrow) text column
     stamps = log[E.TIMESTAMP].to_numpy().view("int64")
-    same = pc.fill_null(pc.equal(case.slice(1), case.slice(0, n - 1)), False).to_numpy(zero_copy_only=False) \
-        & (stamps[1:] == stamps[:-1])
+    if isinstance(log[E.CASE].dtype, pd.CategoricalDtype):
+        codes = log[E.CASE].cat.codes.to_numpy()
+        same = (codes[1:] == codes[:-1]) & (codes[1:] >= 0) & (stamps[1:] == stamps[:-1])
+    else:
+        case = pa.array(log[E.CASE].astype("str").array)  # zero-copy for the canonical (pyarrow) text column
+        same = pc.fill_null(pc.equal(case.slice(1), case.slice(0, n - 1)), False).to_numpy(zero_copy_only=False) \
+            & (stamps[1:] == stamps[:-1])
     if not same.any():
         return None
     candidate = np.zeros(n, dtype=bool)

@@ -28,7 +28,8 @@ _SKIP = (E.TIMESTAMP, E.SYSTEM, E.FILE, E.ROW)
 
 def _text_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c not in _SKIP and
-            (pd.api.types.is_string_dtype(frame[c].dtype) or frame[c].dtype == object)]
+            (pd.api.types.is_string_dtype(frame[c].dtype) or frame[c].dtype == object
+             or isinstance(frame[c].dtype, pd.CategoricalDtype))]
 
 
 def onec_placeholders(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -42,6 +43,9 @@ def onec_placeholders(frame: pd.DataFrame) -> list[dict[str, Any]]:
     rows: dict[str, set[Any]] = {"empty_placeholder": set(), "broken_reference": set()}
     for column in _text_columns(frame):
         values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            _categorical_placeholders(frame, column, found, rows)
+            continue
         if values.dtype == object:
             values = values.where(np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values)))
         values = values.astype("str")
@@ -59,6 +63,24 @@ def onec_placeholders(frame: pd.DataFrame) -> list[dict[str, Any]]:
             if kind == "empty_placeholder" and column not in _KEEP_TEXT:
                 frame.loc[index, column] = None
     return list(found.values())
+
+
+def _categorical_placeholders(frame: pd.DataFrame, column: str, found: dict[str, dict[str, Any]],
+                              rows: dict[str, set[Any]]) -> None:
+    """``onec_placeholders`` for a categorical column: the distinct values are checked, not the rows."""
+    values = frame[column]
+    words = pd.Series(values.cat.categories.astype("str"))
+    codes = values.cat.codes.to_numpy()
+    for kind, pattern in (("empty_placeholder", EMPTY_PLACEHOLDER), ("broken_reference", BROKEN_REFERENCE)):
+        hit = (words.str.startswith("<") & words.str.contains(pattern, regex=True)).fillna(False).to_numpy(dtype=bool)
+        if not hit.any():
+            continue
+        index = frame.index[np.append(hit, False)[codes]]
+        _count(found, kind, frame, column, index.difference(pd.Index(list(rows[kind]))))
+        rows[kind].update(index)
+        if kind == "empty_placeholder" and column not in _KEEP_TEXT:
+            frame[column] = values.cat.remove_categories(values.cat.categories[hit])
+            values = frame[column]
 
 
 def _count(found: dict[str, dict[str, Any]], kind: str, frame: pd.DataFrame, column: str, index: pd.Index) -> None:
@@ -89,8 +111,26 @@ def fill_case_client(frame: pd.DataFrame) -> None:
     """
     if E.CLIENT not in frame.columns:
         return
+    if isinstance(frame[E.CLIENT].dtype, pd.CategoricalDtype):
+        _fill_categorical_client(frame)
+        return
     client = frame[E.CLIENT].astype("str")
     client = client.mask(client == "")
     if client.isna().any() and client.notna().any():
         client = client.fillna(client.groupby(frame[E.CASE].to_numpy(), sort=False).transform("first"))
+    frame[E.CLIENT] = client
+
+
+def _fill_categorical_client(frame: pd.DataFrame) -> None:
+    """``fill_case_client`` on codes, for a categorical client column (a big parquet log)."""
+    client = frame[E.CLIENT]
+    if "" in client.cat.categories:
+        client = client.cat.remove_categories([""])
+    codes = pd.Series(client.cat.codes.to_numpy(), index=frame.index)
+    missing = codes < 0
+    if missing.any() and not missing.all():
+        known = codes.where(~missing)
+        firsts = known.groupby(E.value_codes(frame[E.CASE]), sort=False).transform("first")
+        codes = known.fillna(firsts).fillna(-1).astype(np.int64)
+        client = pd.Categorical.from_codes(codes.to_numpy(), categories=client.cat.categories)
     frame[E.CLIENT] = client

@@ -97,7 +97,7 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
     from miner.ingestion.pseudonymize import Pseudonyms, pseudonymize_log
     from miner.ingestion.reading import prepare_log
     from miner.outputs import output_folder
-    from miner.prepared import PreparedLog
+    from miner.prepared import PreparedLog, plain_text_columns
     from miner.reporting.maps import overlay_stems
 
     out = output_folder(output)
@@ -109,7 +109,7 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
         frame, pseudonyms = pseudonymize_log(prepared.frame, employees=pseudonymize, clients=pseudonymize_clients,
                                              lang=lang)
         prepared = PreparedLog(frame, _scrub_ingest(prepared.ingest, pseudonyms), prepared.source)
-    if prepared.n_events >= COMPACT_FROM:
+    if prepared.n_events >= COMPACT_FROM and plain_text_columns(prepared.frame):  # a big parquet is read so
         stage("holding the text columns as categories")
         prepared = prepared.compacted()
     written: list[Path] = []
