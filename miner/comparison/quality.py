@@ -124,7 +124,7 @@ def _repeats(log: pd.DataFrame, coded: CodedLog, window: float) -> np.ndarray:
     # transition — a «start» followed by its «complete» minutes later is one piece of work, not two
     for col in (E.RESOURCE, LIFECYCLE):
         if col in log.columns and log[col].notna().any():
-            value, _ = pd.factorize(log[col].to_numpy()[coded.rows])  # missing -> -1
+            value = E.value_codes(log[col])[coded.rows]  # missing -> -1
             same[1:] &= value[1:] == value[:-1]
     return same
 
@@ -134,7 +134,7 @@ def _kinds(log: pd.DataFrame, coded: CodedLog, later: np.ndarray) -> np.ndarray:
     kind = np.zeros(coded.n_events, dtype=np.int8)
     if E.FILE not in log.columns:
         return kind
-    files, _ = pd.factorize(log[E.FILE].to_numpy()[coded.rows])
+    files = E.value_codes(log[E.FILE])[coded.rows]
     at = np.flatnonzero(later)
     kind[at[files[at] != files[at - 1]]] = 1  # two files, two clocks: the same event, not a second save
     return kind

@@ -26,6 +26,8 @@ from miner.scoping.verdicts import MIN_CASES, reasons, verdict
 
 GROUPINGS = {"department": E.GROUP, "role": E.ROLE, "resource": E.RESOURCE, "file": E.FILE, "system": E.SYSTEM}
 NO_DEPARTMENT = "Без подразделения"
+# the columns the scope reads from the business steps (plus scope:department)
+SCOPE_COLUMNS = (E.CASE, E.ACTIVITY, E.TIMESTAMP, E.SYSTEM, E.FILE, E.ENTERED)
 
 
 def scope(source: Any, output: str | Path | None = None, *, declared: Any = None, by: str = "department",
@@ -65,7 +67,8 @@ def scope(source: Any, output: str | Path | None = None, *, declared: Any = None
     log = prepare_log(source, **read_options)
     processes = _declared(declared)
     frame, technical = _business(log.frame, by)
-    departments = _departments(frame, processes, min_cases, samples, technical, fitness or {})
+    plain = without_repeats(frame)  # once for all: a department holds whole cases, so its repeats are these
+    departments = _departments(frame, plain, processes, min_cases, samples, technical, fitness or {})
     result = Scope(departments, boundary(frame, processes), by)
     if output is None:
         return result
@@ -75,7 +78,7 @@ def scope(source: Any, output: str | Path | None = None, *, declared: Any = None
     if maps:
         from miner.scoping.maps import save_scope_maps
 
-        stems, files = save_scope_maps(frame, result, processes, out, lang=lang)
+        stems, files = save_scope_maps(plain, result, processes, out, lang=lang)
         written += files
         result = replace(result, departments=tuple(replace(d, map=stems.get(d.department, ""))
                                                    for d in result.departments))
@@ -114,19 +117,21 @@ def _business(frame: pd.DataFrame, by: str) -> tuple[pd.DataFrame, pd.Series]:
     technical = group_of_row[~keep].value_counts()
     technical = technical[technical > 0]
     system = as_text(frame.loc[keep, E.SYSTEM], UNKNOWN_SYSTEM)
-    business = frame[keep].assign(**{DEPARTMENT: group_of_row[keep].to_numpy(), E.SYSTEM: system.to_numpy()})
+    used = [c for c in SCOPE_COLUMNS if c in frame.columns]  # only what the scope reads: a narrow copy
+    business = frame.loc[keep, used] if not keep.all() else frame[used]
+    business[DEPARTMENT] = group_of_row.array[keep]  # categories stay categories: no text per row
+    business[E.SYSTEM] = system.array
     return business, technical
 
 
-def _departments(frame: pd.DataFrame, declared: Sequence[DeclaredProcess], min_cases: int, samples: int,
-                 technical: pd.Series, known: Mapping[str, float]) -> tuple[DepartmentScope, ...]:
-    """Measure and judge every department, the biggest first."""
+def _departments(frame: pd.DataFrame, plain: pd.DataFrame, declared: Sequence[DeclaredProcess], min_cases: int,
+                 samples: int, technical: pd.Series, known: Mapping[str, float]) -> tuple[DepartmentScope, ...]:
+    """Measure and judge every department, the biggest first (``plain``: ``frame`` without repeats)."""
 
     out = []
-    sizes = frame.groupby(DEPARTMENT, sort=False)[E.CASE].nunique().sort_values(ascending=False, kind="stable")
-    for name, cases in sizes.items():
-        part = frame[frame[DEPARTMENT] == name]
-        coded = encode(without_repeats(part))  # once per department: its structure and its fitness
+    for name, cases in _cases_per_department(frame).items():
+        part = _of(frame, name)
+        coded = encode(_of(plain, name))  # once per department: its structure and its fitness
         found = variants(coded)
         measured = structure(part, samples=samples, coded=coded, found=found)
         fit = _fitness(found, declared, str(name), known) if cases >= min_cases else None
@@ -138,6 +143,24 @@ def _departments(frame: pd.DataFrame, declared: Sequence[DeclaredProcess], min_c
                                    reasons(kind, measured, int(cases), fitness=fit, technical=extra,
                                            min_cases=min_cases), extra))
     return tuple(out)
+
+
+def _cases_per_department(frame: pd.DataFrame) -> pd.Series:
+    """Return the number of cases per department, the most first (ties: order of appearance)."""
+    department = frame[DEPARTMENT].array
+    case = E.value_codes(frame[E.CASE])
+    of_case = np.full(int(case.max()) + 1 if case.size else 0, -1, dtype=np.int64)
+    of_case[case] = department.codes  # a case belongs to one department (that of its first step)
+    counts = np.bincount(of_case[of_case >= 0], minlength=len(department.categories))
+    sizes = pd.Series(counts, index=pd.Index(department.categories, dtype=object))
+    seen = pd.unique(department.codes)  # order of appearance, for the ties
+    return sizes.iloc[seen[seen >= 0]].sort_values(ascending=False, kind="stable")
+
+
+def _of(frame: pd.DataFrame, department: Any) -> pd.DataFrame:
+    """The rows of one department (the frame itself when it holds no other: no copy)."""
+    mask = (frame[DEPARTMENT] == department).to_numpy()
+    return frame if mask.all() else frame[mask]
 
 
 def _fitness(found: Variants, declared: Sequence[DeclaredProcess], department: str,

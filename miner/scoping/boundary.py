@@ -102,10 +102,23 @@ def boundary(frame: pd.DataFrame, declared: Sequence[DeclaredProcess] = ()) -> B
 
 def multi_source_share(part: pd.DataFrame) -> float:
     """Share of the cases whose events come from more than one source file or system."""
-    per_case = part.groupby(E.CASE, sort=False).agg(files=(E.FILE, "nunique"), systems=(E.SYSTEM, "nunique"))
-    if per_case.empty:
+    case = E.value_codes(part[E.CASE])
+    if not (case >= 0).any():
         return 0.0
-    return round(float(((per_case["files"] > 1) | (per_case["systems"] > 1)).mean()), 4)
+    size = int(case.max()) + 1
+    present = np.bincount(case[case >= 0], minlength=size) > 0
+    mixed = np.zeros(size, dtype=bool)
+    for column in (E.FILE, E.SYSTEM):  # more than one distinct value in a case (missing ones not counted)
+        if column not in part.columns:
+            continue
+        value = E.value_codes(part[column]).astype(np.int64)
+        known = (value >= 0) & (case >= 0)
+        low = np.full(size, np.iinfo(np.int64).max)
+        high = np.full(size, -1)
+        np.minimum.at(low, case[known], value[known])
+        np.maximum.at(high, case[known], value[known])
+        mixed |= (high >= 0) & (low != high)
+    return round(float(mixed[present].mean()), 4)
 
 
 def _activity_rows(part: pd.DataFrame, department: str, declared: Sequence[DeclaredProcess],

@@ -66,7 +66,7 @@ def scope_map(part: pd.DataFrame, department: str, crossings: Sequence[dict[str,
         >>> scope_map(part, "Отдел закупок", result.boundary.crossings).save("out", "scope_1")  # doctest: +SKIP
     """
     part = without_repeats(part)
-    simple = simplify(encode(part))
+    simple = simplify(encode(part), durations=False)  # a frequency map: counts only
     dfg = simple.dfg
     shares = part.groupby(E.ACTIVITY)[E.SYSTEM].value_counts(normalize=True)
     colours = system_colours(list(part[E.SYSTEM].value_counts().index))

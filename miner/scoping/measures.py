@@ -279,8 +279,8 @@ def _bootstrap(matrix: np.ndarray, counts: np.ndarray, samples: int, seed: int) 
 
 def without_repeats(frame: pd.DataFrame) -> pd.DataFrame:
     """Return the events of a sorted canonical frame minus those that repeat the previous step of their case."""
-    case = frame[E.CASE].to_numpy()
-    activity = frame[E.ACTIVITY].to_numpy()
+    case = E.value_codes(frame[E.CASE])
+    activity = E.value_codes(frame[E.ACTIVITY])
     repeat = np.zeros(len(frame), dtype=bool)
     if len(frame) > 1:
         repeat[1:] = (case[1:] == case[:-1]) & (activity[1:] == activity[:-1])
