@@ -79,3 +79,15 @@ def test_parse_work_hours() -> None:
 def test_unknown_calendar() -> None:
     with pytest.raises(InputError, match=r'unknown calendar "moon"; use one of ru, 24x7'):
         WorkCalendar("moon")
+
+
+def test_gaps_between_neighbours_equal_the_pairwise_working_seconds() -> None:
+    from miner.comparison.worktime import WorkCalendar, working_gaps
+
+    rng = np.random.default_rng(7)  # a New Year holiday week inside the range
+    times = np.sort(np.datetime64("2025-12-20T00:00", "ns")
+                    + rng.integers(0, 40 * 86400 * 10**9, 5000).astype("timedelta64[ns]"))
+    for calendar in (WorkCalendar("ru", (9, 18)), WorkCalendar("ru", (8.5, 17.5)), WorkCalendar("24x7")):
+        pairwise = working_seconds(times[:-1], times[1:], calendar)
+        assert np.allclose(working_gaps(times, calendar), pairwise)
+    assert (pairwise > 0).any()

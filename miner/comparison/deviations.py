@@ -178,8 +178,7 @@ def _contained(inner: Finding, outer: Finding) -> bool:
     """Tell whether at least :data:`CONTAINED` of ``inner``'s cases are ``outer``'s."""
     if inner.case_index.size == 0:
         return False
-    both = np.intersect1d(inner.case_index, outer.case_index, assume_unique=True).size
-    return both >= CONTAINED * inner.case_index.size
+    return _common(inner.case_index, outer.case_index) >= CONTAINED * inner.case_index.size
 
 
 def _same_cases(f: Finding, g: Finding, n: int) -> bool:
@@ -189,9 +188,18 @@ def _same_cases(f: Finding, g: Finding, n: int) -> bool:
     a, b = f.case_index.size, g.case_index.size
     if not a or not b or max(a, b) >= n or min(a, b) < SAME_CASES ** 2 * max(a, b):
         return False  # phi ≥ 0.8 needs sizes within a factor 0.64 of each other
-    both = np.intersect1d(f.case_index, g.case_index, assume_unique=True).size
+    both = _common(f.case_index, g.case_index)
     phi = (both * n - a * b) / np.sqrt(float(a) * b * (n - a) * (n - b))
     return bool(phi >= SAME_CASES)
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> int:
+    """Return how many cases two findings share (their case indices are distinct; sorted ones are not re-sorted)."""
+    if a.size and b.size and (np.diff(a) > 0).all() and (np.diff(b) > 0).all():
+        small, big = (a, b) if a.size <= b.size else (b, a)
+        at = np.searchsorted(big, small).clip(max=big.size - 1)
+        return int((big[at] == small).sum())
+    return int(np.intersect1d(a, b, assume_unique=True).size)
 
 
 def _deviation(group: list[Finding], models: Mapping[str | None, DeclaredProcess], case_ids: np.ndarray,

@@ -20,7 +20,7 @@ many. A value must also be *markedly* more frequent: lift at least :data:`MIN_LI
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -92,6 +92,15 @@ class Attributes:
 
     codes: dict[str, np.ndarray]
     names: dict[str, tuple[str, ...]]
+    _sizes: dict[str, tuple[int, np.ndarray]] = field(default_factory=dict, compare=False, repr=False)
+
+    def sizes(self, attribute: str) -> tuple[int, np.ndarray]:
+        """Return the cases with a value of ``attribute`` and the cases per value (computed once)."""
+        if attribute not in self._sizes:
+            codes = self.codes[attribute]
+            known = codes[codes >= 0]
+            self._sizes[attribute] = (int(known.size), np.bincount(known, minlength=len(self.names[attribute])))
+        return self._sizes[attribute]
 
 
 def case_attributes(log: pd.DataFrame, coded: CodedLog) -> Attributes:
@@ -102,9 +111,15 @@ def case_attributes(log: pd.DataFrame, coded: CodedLog) -> Attributes:
     for col in log.columns:
         if col in SKIPPED or pd.api.types.is_datetime64_any_dtype(log[col]):
             continue
-        values = log[col].iloc[first].to_numpy()  # the first events only: a 10^7-row text column stays unread
-        numbers = _as_numbers(values) if not _numeric(log[col]) else values
-        made = _bands(numbers) if numbers is not None else _categories(values)
+        if isinstance(log[col].dtype, pd.CategoricalDtype):  # codes and the distinct values: no text per case
+            value_codes, uniques = _first_codes(log[col].array, first)
+            numbers = _as_numbers(value_codes, uniques)
+            made = _bands(numbers) if numbers is not None else _coded(value_codes, uniques)
+        else:
+            values = log[col].iloc[first].to_numpy()  # the first events only: a 10^7-row column stays unread
+            numbers = _as_numbers(*pd.factorize(pd.Series(values, dtype="object"))) \
+                if not _numeric(log[col]) else values
+            made = _bands(numbers) if numbers is not None else _categories(values)
         if made is not None and len(made[1]) > 1:
             codes[col], names[col] = made
     if coded.n_cases:
@@ -121,12 +136,29 @@ def _numeric(column: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
 
 
-def _as_numbers(values: np.ndarray) -> np.ndarray | None:
-    """Return text values as numbers when nearly all are («20000», «1 500,50»), else None.
+def _first_codes(column: pd.Categorical, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the value codes at rows ``first`` (-1 = missing), renumbered in order of appearance, and the values."""
+    raw = column.codes[first]
+    present = raw >= 0
+    dense, used = pd.factorize(raw[present])
+    codes = np.full(raw.size, -1, dtype=np.int64)
+    codes[present] = dense
+    return codes, np.asarray(column.categories[used], dtype=object)
 
-    XES and CSV often carry an amount as text; it is still an amount, to be banded.
+
+def _coded(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]] | None:
+    """``_categories`` for values already coded."""
+    if len(uniques) > MAX_VALUES:
+        return None
+    return codes, tuple(str(v) for v in uniques)
+
+
+def _as_numbers(codes: np.ndarray, uniques: Any) -> np.ndarray | None:
+    """Return text values (given as codes and distinct values) as numbers when nearly all are, else None.
+
+    XES and CSV often carry an amount as text («20000», «1 500,50»); it is still an amount, to be
+    banded. Each distinct text is parsed once.
     """
-    codes, uniques = pd.factorize(pd.Series(values, dtype="object"))  # each distinct text parsed once
     present = codes >= 0
     if not present.any():
         return None
@@ -136,7 +168,7 @@ def _as_numbers(values: np.ndarray) -> np.ndarray | None:
     per_row = parsed[codes[present]]
     if np.mean(~np.isnan(per_row)) < 0.95 or pd.unique(per_row[~np.isnan(per_row)]).size <= MAX_VALUES:
         return None  # text, or a code with few values: kept as categories
-    out = np.full(len(values), np.nan)
+    out = np.full(len(codes), np.nan)
     out[present] = per_row
     return out
 
@@ -182,12 +214,13 @@ def find_drivers(shows: np.ndarray, attributes: Attributes, *, alpha: float = AL
         >>> drivers = find_drivers(mask, case_attributes(log, encode(log)))  # doctest: +SKIP
     """
     rows = []
+    showing = np.flatnonzero(shows)  # few cases, usually: count them, not every case, per attribute
     for attribute, codes in attributes.codes.items():
-        known = codes >= 0
-        total, hits = int(known.sum()), int((shows & known).sum())
-        n_values = len(attributes.names[attribute])
-        size = np.bincount(codes[known], minlength=n_values)
-        inside = np.bincount(codes[known & shows], minlength=n_values)
+        total, size = attributes.sizes(attribute)
+        values = codes[showing]
+        values = values[values >= 0]
+        hits = int(values.size)
+        inside = np.bincount(values, minlength=size.size)
         for v in np.flatnonzero((size >= MIN_CASES) & (size <= total - MIN_CASES)):
             rows.append((attribute, int(v), total, hits, int(size[v]), int(inside[v])))
     if not rows:
@@ -208,6 +241,17 @@ def find_drivers(shows: np.ndarray, attributes: Attributes, *, alpha: float = AL
     return tuple(d for _, d in out[:MAX_DRIVERS])
 
 
+_LOG_FACTORIALS = np.zeros(1)
+
+
+def _log_factorials(n: int) -> np.ndarray:
+    """Return ``log(i!)`` for i = 0..n at least (one table, grown when a bigger log asks)."""
+    global _LOG_FACTORIALS
+    if _LOG_FACTORIALS.size <= n:
+        _LOG_FACTORIALS = np.concatenate(([0.0], np.cumsum(np.log(np.arange(1, n + 1, dtype=float)))))
+    return _LOG_FACTORIALS
+
+
 def fisher_greater(k: np.ndarray, total: np.ndarray, hits: np.ndarray, size: np.ndarray) -> np.ndarray:
     """Return one-sided Fisher p-values: P(X ≥ k) for X hypergeometric(total, hits, size).
 
@@ -223,7 +267,7 @@ def fisher_greater(k: np.ndarray, total: np.ndarray, hits: np.ndarray, size: np.
     k, total, hits, size = (np.asarray(a, dtype=np.int64) for a in (k, total, hits, size))
     if not k.size:
         return np.zeros(0)
-    lf = np.concatenate(([0.0], np.cumsum(np.log(np.arange(1, int(total.max()) + 1, dtype=float)))))
+    lf = _log_factorials(int(total.max()))
     out = np.ones(k.size)
     for i in range(k.size):
         n_all, k_all, n = int(total[i]), int(hits[i]), int(size[i])

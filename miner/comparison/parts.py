@@ -19,7 +19,7 @@ from miner.discovery.dfg import CodedLog, Variants, activity_case_counts, varian
 from miner.comparison.findings import (Finding, Traces, importance, path_findings, role_findings, slow_findings,
                             split_accepted, step_findings)
 from miner.declared.matching import Matching, normalize, normalize_system
-from miner.comparison.worktime import WorkCalendar, working_seconds
+from miner.comparison.worktime import WorkCalendar, working_gaps
 
 
 @dataclass(frozen=True, repr=False)
@@ -89,7 +89,7 @@ class Context:
             ts = self.coded.timestamps
             waits = np.full(ts.size, np.nan)
             if ts.size > 1:
-                waits[1:] = working_seconds(ts[:-1], ts[1:], self.calendar)
+                waits[1:] = working_gaps(ts, self.calendar)
                 waits[self.coded.case_bounds[:-1]] = np.nan
             self._waits = waits
         return self._waits

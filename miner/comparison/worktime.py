@@ -97,29 +97,68 @@ def working_seconds(start: np.ndarray, end: np.ndarray, calendar: WorkCalendar |
         array([2.])
     """
     cal = calendar if isinstance(calendar, WorkCalendar) else WorkCalendar(calendar, work_hours)
-    s = np.asarray(start, dtype="datetime64[s]")
-    e = np.asarray(end, dtype="datetime64[s]")
+    s = _seconds(start)
+    e = _seconds(end)
     out = np.full(s.shape, np.nan)
-    ok = ~(np.isnat(s) | np.isnat(e))
+    ok = (s != _NAT) & (e != _NAT)
     if not ok.any():
         return out
+    s, e = s[ok], e[ok]
     if cal.kind == "24x7":
-        out[ok] = (e[ok] - s[ok]).astype("int64").astype(float)
+        out[ok] = (e - s).astype(float)
         return out
-    first = min(s[ok].min(), e[ok].min()).astype("datetime64[D]")
-    last = max(s[ok].max(), e[ok].max()).astype("datetime64[D]")
-    working = cal.working_days(first, last)
+    first = min(int(s.min()), int(e.min())) // _DAY
+    last = max(int(s.max()), int(e.max())) // _DAY
+    working = cal.working_days(np.datetime64(first, "D"), np.datetime64(last, "D"))
     before = np.concatenate(([0], np.cumsum(working)))  # working days strictly before day i
-    out[ok] = _clock(e[ok], first, working, before, cal) - _clock(s[ok], first, working, before, cal)
+    out[ok] = _clock(e, first, working, before, cal) - _clock(s, first, working, before, cal)
     return out
 
 
-def _clock(t: np.ndarray, first: np.datetime64, working: np.ndarray, before: np.ndarray,
-           cal: WorkCalendar) -> np.ndarray:
-    """Return working seconds from ``first`` 00:00 to each ``t`` (a monotone 'working clock')."""
-    day = t.astype("datetime64[D]")
-    index = (day - first).astype("int64")
-    into_day = (t - day).astype("int64").astype(float)
+def working_gaps(times: np.ndarray, calendar: WorkCalendar) -> np.ndarray:
+    """Return the working seconds between each pair of neighbours in ``times`` (one fewer; NaN at NaT).
+
+    The same as ``working_seconds(times[:-1], times[1:], calendar)``, with each time's clock read once.
+
+    Example:
+        >>> t = np.array(["2026-11-13T17:00", "2026-11-16T10:00"], dtype="datetime64[s]")
+        >>> working_gaps(t, WorkCalendar("ru", (9, 18))) / 3600
+        array([2.])
+    """
+    s = _seconds(times)
+    ok = s != _NAT
+    if ok.all() and calendar.kind != "24x7" and s.size:
+        first, last = int(s.min()) // _DAY, int(s.max()) // _DAY
+        working = calendar.working_days(np.datetime64(first, "D"), np.datetime64(last, "D"))
+        before = np.concatenate(([0], np.cumsum(working)))
+        return np.diff(_clock(s, first, working, before, calendar))
+    return working_seconds(times[:-1], times[1:], calendar)
+
+
+_DAY = 86400
+_NAT = np.iinfo(np.int64).min
+
+
+def _seconds(times: np.ndarray) -> np.ndarray:
+    """Whole seconds since 1970 as int64 (NaT stays ``_NAT``): integer arithmetic, not datetime casts."""
+    values = np.asarray(times)
+    if values.dtype.kind != "M":
+        values = np.asarray(times, dtype="datetime64[s]")
+    unit = np.datetime_data(values.dtype)[0]
+    raw = values.view(np.int64)
+    per_second = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}.get(unit)
+    if per_second is None:
+        return _seconds(values.astype("datetime64[s]"))
+    if per_second == 1:
+        return raw
+    return np.where(raw == _NAT, _NAT, raw // per_second)
+
+
+def _clock(t: np.ndarray, first: int, working: np.ndarray, before: np.ndarray, cal: WorkCalendar) -> np.ndarray:
+    """Return working seconds from day ``first`` 00:00 to each ``t`` (seconds): a monotone 'working clock'."""
+    day = t // _DAY
+    index = day - first
+    into_day = (t - day * _DAY).astype(float)
     start = cal.work_hours[0] * 3600
     inside = np.clip(into_day - start, 0, cal.day_seconds) * working[index]
     return before[index] * float(cal.day_seconds) + inside
