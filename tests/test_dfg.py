@@ -176,3 +176,16 @@ def test_real_logs_like_pm4py(name: str) -> None:
 
     log = finalize(pm4py.read_xes(str(shared_file("logs", name)), show_progress_bar=False))
     _assert_like_pm4py(log)
+
+
+def test_without_loops_the_graph_is_the_full_one_minus_its_self_edges() -> None:
+    log = _log([("1", "A", "02.03.2026 09:00"), ("1", "A", "02.03.2026 09:30"), ("1", "B", "02.03.2026 10:00"),
+                ("1", "B", "02.03.2026 12:00"), ("2", "A", "02.03.2026 09:00"), ("2", "B", "02.03.2026 11:00"),
+                ("2", "A", "02.03.2026 11:30")])
+    coded = encode(log)
+    full, bare = directly_follows(coded), directly_follows(coded, loops=False)
+    assert bare.edges() == {k: v for k, v in full.edges().items() if k[0] != k[1]}
+    assert ("A", "A") in full.edges() and ("A", "B") in bare.edges()
+    kept = full.source != full.target
+    assert sorted(bare.median_seconds.tolist()) == sorted(full.median_seconds[kept].tolist())
+    assert bare.start.tolist() == full.start.tolist() and bare.activity_events.tolist() == full.activity_events.tolist()

@@ -123,12 +123,13 @@ def _pairs(coded: CodedLog) -> tuple[np.ndarray, np.ndarray]:
     return pairs, first
 
 
-def directly_follows(coded: CodedLog, *, durations: bool = True) -> DirectlyFollows:
+def directly_follows(coded: CodedLog, *, durations: bool = True, loops: bool = True) -> DirectlyFollows:
     """Compute the directly-follows graph: counts, distinct cases, start/end, median times.
 
     Args:
         coded: the log from ``encode``.
         durations: compute median and mean time per edge (a sort; skip it for counts only).
+        loops: keep the edges from an activity to itself (a handover graph leaves them out).
 
     Returns:
         The ``DirectlyFollows`` graph.
@@ -140,6 +141,9 @@ def directly_follows(coded: CodedLog, *, durations: bool = True) -> DirectlyFoll
     """
     n = coded.n_activities
     pairs, first = _pairs(coded)
+    if not loops:
+        other = coded.codes[first] != coded.codes[first + 1]
+        pairs, first = pairs[other], first[other]
     if n * n <= _DENSE_PAIRS:
         dense = np.bincount(pairs, minlength=n * n)
         edge_ids = np.flatnonzero(dense)
