@@ -14,6 +14,7 @@ from miner.errors import FormatError, InputError
 
 if TYPE_CHECKING:
     import numpy as np
+    import pyarrow as pa
 
 CASE = "case:concept:name"
 ACTIVITY = "concept:name"
@@ -34,6 +35,12 @@ PROVENANCE = (SYSTEM, FILE, ROW)
 COLUMNS = REQUIRED + OPTIONAL_TEXT + PROVENANCE
 
 LOG_SUFFIXES = (".parquet", ".csv", ".xes")
+
+# From this many events the log holds its text columns as categories (integer codes + the distinct
+# values): sorting, writing and every analysis then move codes, not strings (at 10^6 events the sort
+# and the parquet write take half the time, at 10^7 the report needs 2 GB less). The values and
+# every result are the same either way (tests/test_prepared.py).
+CATEGORIES_FROM = 1_000_000
 
 
 def finalize(frame: pd.DataFrame) -> pd.DataFrame:
@@ -76,8 +83,43 @@ def finalize_owned(holder: list[pd.DataFrame]) -> pd.DataFrame:
         out[ENTERED] = pd.to_datetime(out[ENTERED], errors="coerce").astype("datetime64[ns]")
     rest = [c for c in out.columns if c not in COLUMNS]
     out = out[list(COLUMNS) + rest]
+    if len(out) >= CATEGORIES_FROM:
+        from concurrent.futures import ThreadPoolExecutor
+
+        text = [col for col in out.columns if out[col].dtype == "str"]
+        with ThreadPoolExecutor(max_workers=2) as pool:  # pyarrow's hashing releases the GIL
+            for col, coded in zip(text, pool.map(lambda c: categories(out[c]), text)):
+                out[col] = coded
     _sort_in_place(out)
     return out
+
+
+def categories(column: pd.Series) -> pd.Categorical:
+    """Return a text column as a categorical; pyarrow codes it without a Python string per row."""
+    import pyarrow as pa
+
+    values = column.array
+    arrow = getattr(values, "_pa_array", None)
+    if arrow is None:
+        return pd.Categorical(column)
+    return arrow_categories(pa.chunked_array(arrow).dictionary_encode())
+
+
+def arrow_categories(column: "pa.ChunkedArray") -> pd.Categorical:
+    """Return a dictionary-encoded arrow column (one dictionary for all chunks) as a pandas categorical.
+
+    (pyarrow's own ``to_pandas`` takes twice as long for the same result.)
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = column.chunks
+    if not chunks:
+        return pd.Categorical([], categories=pd.Index([], dtype="str"))
+    codes = np.concatenate([pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in chunks])
+    words = chunks[0].dictionary.cast(pa.large_string())
+    return pd.Categorical.from_codes(codes, categories=pd.Index(pd.array(words, dtype="str")), validate=False)
 
 
 def _is_text(dtype: object) -> bool:
@@ -148,7 +190,9 @@ def write_log(log: pd.DataFrame, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        log.to_parquet(path, index=False)
+        # statistics only where a reader filters on them (times, numbers): on text they cost ~15 % of the write
+        plain = [str(c) for c in log.columns if not _is_text(log[c].dtype) and log[c].dtype != object]
+        log.to_parquet(path, index=False, write_statistics=plain)
     elif suffix == ".csv":
         # UTF-8 with BOM and ';' so that Russian Excel opens it with Cyrillic intact.
         safe = log.copy()

@@ -235,3 +235,25 @@ def test_a_big_parquet_is_read_as_categories_with_the_same_log_and_report(monkey
     same += [f"tables/{p.name}" for p in (tmp_path / "plain" / "tables").glob("*.csv")]
     for name in same:
         assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "coded" / name).read_bytes(), name
+
+
+def test_a_big_log_holds_its_text_as_categories_with_the_same_events_and_report(monkeypatch, tmp_path) -> None:
+    """From CATEGORIES_FROM events the ingested log's text columns are categories: same values, same report."""
+    import miner.eventlog as eventlog
+
+    sources = [SAMPLE / "sales_1c.csv", SAMPLE / "warehouse.xlsx"]
+    declared = SAMPLE / "sales_declared.yaml"
+    plain = miner.ingest(sources, tmp_path / "plain.parquet")
+    monkeypatch.setattr(eventlog, "CATEGORIES_FROM", 0)
+    coded = miner.ingest(sources, tmp_path / "coded.parquet")
+    assert coded.log["concept:name"].dtype == "category" and plain.log["concept:name"].dtype == "str"
+    pd.testing.assert_frame_equal(coded.log.astype(object), plain.log.astype(object))
+    assert coded.report.to_dict() == plain.report.to_dict()
+    back = pd.read_parquet(tmp_path / "coded.parquet")
+    pd.testing.assert_frame_equal(back.astype(object), pd.read_parquet(tmp_path / "plain.parquet").astype(object))
+    first = miner.report(plain.log, tmp_path / "r1", declared=declared)
+    second = miner.report(coded.log, tmp_path / "r2", declared=declared)
+    assert first.findings == second.findings > 0
+    for name in ["findings.json", "scope.json", "requirements.json", "map.gv"] + \
+            [f"tables/{p.name}" for p in (tmp_path / "r1" / "tables").glob("*.csv")]:
+        assert (tmp_path / "r1" / name).read_bytes() == (tmp_path / "r2" / name).read_bytes(), name

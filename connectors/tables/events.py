@@ -123,7 +123,8 @@ def table_to_events(table: RawTable, *, kind: str, system: str, case: str | None
     for field in ("resource", "role", "department", "client"):
         if field in texts:
             values = kept(texts[field])
-            out[TARGET[field]] = values.mask(values == "")
+            blank = values == ""
+            out[TARGET[field]] = values.mask(blank) if blank.any() else values  # no copy when none is blank
     warnings = _entered(out, frame, mapping, kept, date_format, table)
     warnings += id_like_warnings(table, mapping, texts)
     provenance = {E.SYSTEM: system, E.FILE: table.file, E.ROW: table.rows[keep]}

@@ -168,7 +168,10 @@ def _serials(todo: pd.Series, out: pd.Series, formats: list[str]) -> pd.Series:
         return todo
     import pyarrow.compute as pc
 
-    hit = pc.match_substring_regex(arrow_text(todo), r"^\d{5}(?:[.,]\d+)?$").to_numpy(zero_copy_only=False)
+    text = arrow_text(todo)
+    if pc.all(pc.fill_null(pc.match_substring(text, ":"), True)).as_py():
+        return todo  # every value has a time: none is a serial number (the common case, no regex pass)
+    hit = pc.match_substring_regex(text, r"^\d{5}(?:[.,]\d+)?$").to_numpy(zero_copy_only=False)
     if not hit.any():
         return todo
     _put_serials(todo[hit].str.replace(",", ".", regex=False).astype(float), out, formats)
@@ -195,7 +198,7 @@ def _parse_families(todo: pd.Series, out: pd.Series, formats: list[str]) -> None
             hit = parsed.notna().to_numpy()
             if hit.any():
                 out[rest.index[hit]] = parsed[hit]
-                used.setdefault(family, int(np.flatnonzero(out.index.isin(rest.index[hit]))[0]))
+                used.setdefault(family, _position(out, rest.index[hit][0]))
                 formats.append(fmt)
                 rest = rest[~hit]
     if not rest.empty:
@@ -203,6 +206,13 @@ def _parse_families(todo: pd.Series, out: pd.Series, formats: list[str]) -> None
     for first, second in (("dd/mm/yyyy", "mm/dd/yyyy"), ("dd.mm.yyyy", "mm/dd/yyyy")):
         if first in used and second in used:
             raise MixedDateFormats(first, second, used[first], used[second])
+
+
+def _position(out: pd.Series, label: object) -> int:
+    """The row position of ``label`` in ``out``."""
+    if isinstance(out.index, pd.RangeIndex) and out.index.start == 0 and out.index.step == 1:
+        return int(label)  # type: ignore[call-overload]
+    return int(np.flatnonzero(out.index == label)[0])
 
 
 # pyarrow's strptime rolls impossible dates over ("31.02.2026" -> 03.03.2026). A rolled-over

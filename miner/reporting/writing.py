@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, Mapping, Sequence
 
 
+from miner import eventlog as E
 from miner.errors import MinerError
 from miner.language import Lang, pick
 
@@ -152,9 +153,9 @@ def report(source: Any, output: str | Path, *, declared: str | Path | Sequence[s
                   bool(pseudonyms.names), comparison)
 
 
-# From this many events the report holds the log's text as categories: converting costs about a
-# second per million events and saves ~0.2 GB per million (below it, plain text is as fast).
-COMPACT_FROM = 1_000_000
+# From this many events the report holds the log's text as categories (a log given as a DataFrame
+# may still hold strings): ~0.2 GB less per million events; below it, plain text is as fast.
+COMPACT_FROM = E.CATEGORIES_FROM
 
 
 class Stages:
