@@ -180,6 +180,34 @@ def value_codes(column: pd.Series) -> "np.ndarray":
     return pd.factorize(column)[0]
 
 
+def _write_parquet(log: pd.DataFrame, path: Path) -> None:
+    """Write parquet whose text columns read back as text for everyone, however they are held here.
+
+    Categorical columns are stored dictionary-encoded (as parquet stores most text anyway, and
+    without re-hashing every value), but typed as plain strings: pandas, DuckDB or pm4py reading
+    the file get text columns, as CONTRACTS.md §1 says.
+    """
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(log, preserve_index=False)
+    coded = {str(c) for c in log.columns if isinstance(log[c].dtype, pd.CategoricalDtype)}
+    if coded and table.schema.metadata and b"pandas" in table.schema.metadata:
+        meta = json.loads(table.schema.metadata[b"pandas"])
+        for column in meta.get("columns", []):
+            if column.get("name") in coded:
+                column.update(pandas_type="object", numpy_type="str", metadata=None)
+        table = table.replace_schema_metadata({**table.schema.metadata, b"pandas": json.dumps(meta).encode()})
+    # statistics only where a reader filters on them (times, numbers): on text they cost ~15 % of the write
+    plain = [str(c) for c in log.columns if not _is_text(log[c].dtype) and log[c].dtype != object]
+    with pq.ParquetWriter(path, table.schema, store_schema=not coded, write_statistics=plain) as writer:
+        writer.write_table(table)
+        if coded and table.schema.metadata:  # without the arrow schema the pandas types still travel
+            writer.add_key_value_metadata(table.schema.metadata)
+
+
 def write_log(log: pd.DataFrame, path: str | Path) -> Path:
     """Write a canonical log as ``.parquet``, ``.csv`` (UTF-8 with BOM, ``;``) or ``.xes``.
 
@@ -190,9 +218,7 @@ def write_log(log: pd.DataFrame, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        # statistics only where a reader filters on them (times, numbers): on text they cost ~15 % of the write
-        plain = [str(c) for c in log.columns if not _is_text(log[c].dtype) and log[c].dtype != object]
-        log.to_parquet(path, index=False, write_statistics=plain)
+        _write_parquet(log, path)
     elif suffix == ".csv":
         # UTF-8 with BOM and ';' so that Russian Excel opens it with Cyrillic intact.
         safe = log.copy()
