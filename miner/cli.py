@@ -144,7 +144,8 @@ def ingest(sources: tuple[Path, ...], output: Path, **kwargs: Any) -> None:
     """
     import miner
 
-    result = miner.ingest(list(sources), output=output, progress=True, **read_options(kwargs))
+    # the log is only written: its case and activity may stay categories (text in the file all the same)
+    result = miner.ingest(list(sources), output=output, progress=True, categories=True, **read_options(kwargs))
     click.echo(f"{output}: {result.report.summary()}", err=True)
 
 

@@ -39,8 +39,11 @@ LOG_SUFFIXES = (".parquet", ".csv", ".xes")
 # From this many events the log holds its text columns as categories (integer codes + the distinct
 # values): sorting, writing and every analysis then move codes, not strings (at 10^6 events the sort
 # and the parquet write take half the time, at 10^7 the report needs 2 GB less). The values and
-# every result are the same either way (tests/test_prepared.py).
+# every result are the same either way (tests/test_prepared.py). The case and activity columns a
+# user gets are text (``pm4py`` refuses a categorical case id or activity); the analyses and the
+# writing of ``miner ingest -o`` take them as categories too (``categories=True``).
 CATEGORIES_FROM = 1_000_000
+PM4PY_TEXT = (CASE, ACTIVITY)
 
 
 def finalize(frame: pd.DataFrame) -> pd.DataFrame:
@@ -52,11 +55,13 @@ def finalize(frame: pd.DataFrame) -> pd.DataFrame:
     return finalize_owned([frame.copy(deep=False)])
 
 
-def finalize_owned(holder: list[pd.DataFrame]) -> pd.DataFrame:
+def finalize_owned(holder: list[pd.DataFrame], *, categories: bool = False) -> pd.DataFrame:
     """Like :func:`finalize`, for a frame nobody else references (passed in a one-item list).
 
     The frame is typed and sorted in place, column by column, so each unsorted column is freed
     as soon as its sorted twin exists: at 5·10^6 events this saves a whole copy of the log.
+    ``categories``: from ``CATEGORIES_FROM`` events keep the case and activity as categories too
+    (for the analyses and for writing; pm4py needs them as text).
     """
     out = holder.pop()
     missing = [c for c in REQUIRED if c not in out.columns]
@@ -88,13 +93,13 @@ def finalize_owned(holder: list[pd.DataFrame]) -> pd.DataFrame:
 
         text = [col for col in out.columns if out[col].dtype == "str"]
         with ThreadPoolExecutor(max_workers=2) as pool:  # pyarrow's hashing releases the GIL
-            for col, coded in zip(text, pool.map(lambda c: categories(out[c]), text)):
+            for col, coded in zip(text, pool.map(lambda c: text_categories(out[c]), text)):
                 out[col] = coded
     _sort_in_place(out)
-    return out
+    return out if categories else pm4py_ready(out)
 
 
-def categories(column: pd.Series) -> pd.Categorical:
+def text_categories(column: pd.Series) -> pd.Categorical:
     """Return a text column as a categorical; pyarrow codes it without a Python string per row."""
     import pyarrow as pa
 
@@ -103,6 +108,28 @@ def categories(column: pd.Series) -> pd.Categorical:
     if arrow is None:
         return pd.Categorical(column)
     return arrow_categories(pa.chunked_array(arrow).dictionary_encode())
+
+
+def pm4py_ready(log: pd.DataFrame) -> pd.DataFrame:
+    """Return ``log`` with its case and activity columns as text where they are categories (pm4py needs text)."""
+    coded = [c for c in PM4PY_TEXT if c in log.columns and isinstance(log[c].dtype, pd.CategoricalDtype)]
+    if not coded:
+        return log
+    out = log.copy(deep=False)
+    for col in coded:
+        out[col] = as_text(out[col])
+    return out
+
+
+def as_text(column: pd.Series) -> pd.Series:
+    """Return a categorical text column as a text column; pyarrow decodes the codes (no Python string per row)."""
+    import pyarrow as pa
+
+    values = column.array
+    words = pa.array(pd.Series(values.categories).astype("str").array)
+    indices = pa.array(values.codes, mask=values.codes < 0).cast(pa.int32())
+    decoded = pa.DictionaryArray.from_arrays(indices, words).dictionary_decode()
+    return pd.Series(pd.array(decoded, dtype="str"), index=column.index, name=column.name)
 
 
 def arrow_categories(column: "pa.ChunkedArray") -> pd.Categorical:
@@ -227,7 +254,8 @@ def write_log(log: pd.DataFrame, path: str | Path) -> Path:
     elif suffix == ".xes":
         import pm4py
 
-        pm4py.write_xes(log, str(path), case_id_key=CASE)
+        coded = {c: "str" for c in log.columns if isinstance(log[c].dtype, pd.CategoricalDtype)}
+        pm4py.write_xes(log.astype(coded) if coded else log, str(path), case_id_key=CASE)  # pm4py wants text
     else:
         raise FormatError(f"{path.name}: cannot write a log as '{suffix}'; use one of {', '.join(LOG_SUFFIXES)}")
     return path

@@ -219,7 +219,13 @@ def test_a_big_parquet_is_read_as_categories_with_the_same_log_and_report(monkey
     plain = miner.ingest(path)
     monkeypatch.setattr(reader, "DICTIONARY_FROM", 0)
     coded = miner.ingest(path)
-    assert coded.log["concept:name"].dtype == "category" and plain.log["concept:name"].dtype == "str"
+    assert coded.log["org:resource"].dtype == "category" and plain.log["org:resource"].dtype == "str"
+    # the case and activity a user gets stay text: pm4py refuses categories there; the analyses take codes
+    assert coded.log["concept:name"].dtype == coded.log["case:concept:name"].dtype == "str"
+    assert prepare_log(path).frame["concept:name"].dtype == "category"
+    import pm4py
+
+    assert pm4py.discover_dfg(coded.log)[0] == pm4py.discover_dfg(plain.log)[0]
     assert {i["kind"]: i["count"] for i in coded.report.data_quality} == \
         {i["kind"]: i["count"] for i in plain.report.data_quality}
     assert {"empty_placeholder", "broken_reference", "identical_rows"} <= {i["kind"] for i in plain.report.data_quality}
@@ -246,7 +252,11 @@ def test_a_big_log_holds_its_text_as_categories_with_the_same_events_and_report(
     plain = miner.ingest(sources, tmp_path / "plain.parquet")
     monkeypatch.setattr(eventlog, "CATEGORIES_FROM", 0)
     coded = miner.ingest(sources, tmp_path / "coded.parquet")
-    assert coded.log["concept:name"].dtype == "category" and plain.log["concept:name"].dtype == "str"
+    assert coded.log["org:group"].dtype == "category" and plain.log["org:group"].dtype == "str"
+    assert coded.log["concept:name"].dtype == "str"  # pm4py needs the case and activity as text
+    kept = miner.ingest(sources, categories=True).log  # as `miner ingest -o` and the analyses hold it
+    assert kept["concept:name"].dtype == "category" and kept["case:concept:name"].dtype == "category"
+    pd.testing.assert_frame_equal(kept.astype(object), plain.log.astype(object))
     pd.testing.assert_frame_equal(coded.log.astype(object), plain.log.astype(object))
     assert coded.report.to_dict() == plain.report.to_dict()
     back = pd.read_parquet(tmp_path / "coded.parquet")  # anyone reading the file gets text columns (CONTRACTS §1)

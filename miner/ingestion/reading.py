@@ -53,7 +53,7 @@ def _as_list(sources: PathLike | Sequence[PathLike]) -> list[Path]:
 
 
 def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = None, *, progress: bool = False,
-           options: ReadOptions | None = None, **keywords: Any) -> IngestResult:
+           options: ReadOptions | None = None, categories: bool = False, **keywords: Any) -> IngestResult:
     """Read ``sources`` into one canonical event log; write it and its report if ``output`` is given.
 
     Args:
@@ -62,6 +62,9 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
         output: ``.parquet``, ``.csv`` or ``.xes``; the report goes to ``output + ".ingest.json"``.
         progress: show progress on stderr while reading (only when it is a terminal).
         options: a :class:`connectors.options.ReadOptions`; keywords given beside it win.
+        categories: a log of 10^6 events or more holds its text columns as categories
+            (``eventlog.CATEGORIES_FROM``); keep the case and activity so too. By default they are
+            text, as pm4py needs them.
         **keywords: any field of ``ReadOptions``: the column mapping (``case``, ``activity``,
             ``timestamp``, ``resource``, ``role``, ``department``, ``client``, ``entered``; a name,
             or ``{file: column}`` per source), ``kind``, ``system``, ``encoding``, ``sep``,
@@ -90,7 +93,7 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
     streamed = stream_if_big(list(kinds), kinds, output, system=opts.system, progress=progress,
                              **opts.for_kind("onec-journal"))
     if streamed is not None:
-        return IngestResult(*streamed)
+        return IngestResult(streamed[0] if categories else E.pm4py_ready(streamed[0]), *streamed[1:])
     reads = read_sources(kinds, opts, progress, notes)
     reads = _join_journal(reads)
     if opts.system:
@@ -98,7 +101,7 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
             r.frame[E.SYSTEM] = opts.system
     else:
         _name_1c_exports(reads)
-    canonical, report = _one_log(reads, notes, progress)
+    canonical, report = _one_log(reads, notes, progress, categories)
     out_path = None
     if output is not None:
         with ticking(f"writing {Path(output).name}", enabled=progress):
@@ -107,7 +110,8 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
     return IngestResult(canonical, report, out_path)
 
 
-def _one_log(reads: list[SourceRead], notes: list[str], progress: bool) -> tuple[pd.DataFrame, IngestReport]:
+def _one_log(reads: list[SourceRead], notes: list[str], progress: bool,
+             categories: bool = False) -> tuple[pd.DataFrame, IngestReport]:
     """Drop copies across sources, concatenate, check, sort; the report accounts for every row."""
     from miner.ingestion.duplicates import drop_duplicates, identical_rows
     from miner.ingestion.quality import fill_case_client, onec_placeholders
@@ -132,7 +136,7 @@ def _one_log(reads: list[SourceRead], notes: list[str], progress: bool) -> tuple
     holder = [frame]
     del frame
     with ticking("sorting events", enabled=progress):
-        canonical = E.finalize_owned(holder)
+        canonical = E.finalize_owned(holder, categories=categories)
     same = identical_rows(canonical)
     quality += [same] if same else []
     report = IngestReport.build(sources_read, problems, events=len(canonical), data_quality=_merged(quality),
@@ -222,7 +226,7 @@ def prepare_log(source: PathLike | Sequence[PathLike] | pd.DataFrame | IngestRes
     if isinstance(source, pd.DataFrame):
         frame = read_log(source, **options)
         return PreparedLog(frame, None, source_names(frame))
-    result = ingest(source, **options)
+    result = ingest(source, categories=True, **options)  # the analyses take codes: no text per row
     return PreparedLog(result.log, result.report, source_names(result.log))
 
 
