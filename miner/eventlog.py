@@ -117,11 +117,11 @@ def pm4py_ready(log: pd.DataFrame) -> pd.DataFrame:
         return log
     out = log.copy(deep=False)
     for col in coded:
-        out[col] = as_text(out[col])
+        out[col] = decoded_text(out[col])
     return out
 
 
-def as_text(column: pd.Series) -> pd.Series:
+def decoded_text(column: pd.Series) -> pd.Series:
     """Return a categorical text column as a text column; pyarrow decodes the codes (no Python string per row)."""
     import pyarrow as pa
 
