@@ -92,7 +92,7 @@ def compact(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` (not modified) with every text column as a categorical column."""
     out = frame.copy(deep=False)
     for col in plain_text_columns(out):
-        out[col] = out[col].astype("category")
+        out[col] = E.text_categories(out[col])  # pyarrow codes the text: no Python string per row
     return out
 
 

@@ -111,15 +111,12 @@ def case_attributes(log: pd.DataFrame, coded: CodedLog) -> Attributes:
     for col in log.columns:
         if col in SKIPPED or pd.api.types.is_datetime64_any_dtype(log[col]):
             continue
-        if isinstance(log[col].dtype, pd.CategoricalDtype):  # codes and the distinct values: no text per case
-            value_codes, uniques = _first_codes(log[col].array, first)
+        if _numeric(log[col]):
+            made = _bands(log[col].iloc[first].to_numpy())  # the first events only
+        else:
+            value_codes, uniques = _first_codes(log[col], first)
             numbers = _as_numbers(value_codes, uniques)
             made = _bands(numbers) if numbers is not None else _coded(value_codes, uniques)
-        else:
-            values = log[col].iloc[first].to_numpy()  # the first events only: a 10^7-row column stays unread
-            numbers = _as_numbers(*pd.factorize(pd.Series(values, dtype="object"))) \
-                if not _numeric(log[col]) else values
-            made = _bands(numbers) if numbers is not None else _categories(values)
         if made is not None and len(made[1]) > 1:
             codes[col], names[col] = made
     if coded.n_cases:
@@ -136,18 +133,24 @@ def _numeric(column: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
 
 
-def _first_codes(column: pd.Categorical, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the value codes at rows ``first`` (-1 = missing), renumbered in order of appearance, and the values."""
-    raw = column.codes[first]
+def _first_codes(column: pd.Series, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the value codes at rows ``first`` (-1 = missing), numbered in order of appearance, and the values.
+
+    Only those rows are read: a 10^7-row text column stays unread, and a categorical one gives its codes.
+    """
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        codes, uniques = pd.factorize(pd.Series(column.iloc[first].to_numpy(), dtype="object"))
+        return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    raw = column.array.codes[first]
     present = raw >= 0
     dense, used = pd.factorize(raw[present])
     codes = np.full(raw.size, -1, dtype=np.int64)
     codes[present] = dense
-    return codes, np.asarray(column.categories[used], dtype=object)
+    return codes, np.asarray(column.array.categories[used], dtype=object)
 
 
-def _coded(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]] | None:
-    """``_categories`` for values already coded."""
+def _coded(codes: np.ndarray, uniques: Any) -> tuple[np.ndarray, tuple[str, ...]] | None:
+    """Name the codes of a column of few distinct values (None when it has too many: ids, free text)."""
     if len(uniques) > MAX_VALUES:
         return None
     return codes, tuple(str(v) for v in uniques)
@@ -176,9 +179,7 @@ def _as_numbers(codes: np.ndarray, uniques: Any) -> np.ndarray | None:
 def _categories(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]] | None:
     """Code a column of few distinct values (None when it has too many: ids, free text)."""
     codes, labels = pd.factorize(values)
-    if len(labels) > MAX_VALUES:
-        return None
-    return codes.astype(np.int64), tuple(str(v) for v in labels)
+    return _coded(codes.astype(np.int64), labels)
 
 
 def _bands(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]] | None:

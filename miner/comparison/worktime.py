@@ -107,11 +107,8 @@ def working_seconds(start: np.ndarray, end: np.ndarray, calendar: WorkCalendar |
     if cal.kind == "24x7":
         out[ok] = (e - s).astype(float)
         return out
-    first = min(int(s.min()), int(e.min())) // _DAY
-    last = max(int(s.max()), int(e.max())) // _DAY
-    working = cal.working_days(np.datetime64(first, "D"), np.datetime64(last, "D"))
-    before = np.concatenate(([0], np.cumsum(working)))  # working days strictly before day i
-    out[ok] = _clock(e, first, working, before, cal) - _clock(s, first, working, before, cal)
+    end_clock, start_clock = _clocks(cal, e, s)
+    out[ok] = end_clock - start_clock
     return out
 
 
@@ -128,10 +125,7 @@ def working_gaps(times: np.ndarray, calendar: WorkCalendar) -> np.ndarray:
     s = _seconds(times)
     ok = s != _NAT
     if ok.all() and calendar.kind != "24x7" and s.size:
-        first, last = int(s.min()) // _DAY, int(s.max()) // _DAY
-        working = calendar.working_days(np.datetime64(first, "D"), np.datetime64(last, "D"))
-        before = np.concatenate(([0], np.cumsum(working)))
-        return np.diff(_clock(s, first, working, before, calendar))
+        return np.diff(_clocks(calendar, s)[0])
     return working_seconds(times[:-1], times[1:], calendar)
 
 
@@ -152,6 +146,15 @@ def _seconds(times: np.ndarray) -> np.ndarray:
     if per_second == 1:
         return raw
     return np.where(raw == _NAT, _NAT, raw // per_second)
+
+
+def _clocks(cal: WorkCalendar, *times: np.ndarray) -> list[np.ndarray]:
+    """Return each array's working clock (seconds, non-empty arrays), all counted from one first day."""
+    first = min(int(t.min()) for t in times) // _DAY
+    last = max(int(t.max()) for t in times) // _DAY
+    working = cal.working_days(np.datetime64(first, "D"), np.datetime64(last, "D"))
+    before = np.concatenate(([0], np.cumsum(working)))  # working days strictly before day i
+    return [_clock(t, first, working, before, cal) for t in times]
 
 
 def _clock(t: np.ndarray, first: int, working: np.ndarray, before: np.ndarray, cal: WorkCalendar) -> np.ndarray:

@@ -93,7 +93,7 @@ def ingest(sources: PathLike | Sequence[PathLike], output: PathLike | None = Non
     streamed = stream_if_big(list(kinds), kinds, output, system=opts.system, progress=progress,
                              **opts.for_kind("onec-journal"))
     if streamed is not None:
-        return IngestResult(streamed[0] if categories else E.pm4py_ready(streamed[0]), *streamed[1:])
+        return IngestResult(*streamed)
     reads = read_sources(kinds, opts, progress, notes)
     reads = _join_journal(reads)
     if opts.system:

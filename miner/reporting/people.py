@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from miner import eventlog as E
-from miner.discovery.dfg import CodedLog, DirectlyFollows, directly_follows
+from miner.discovery.dfg import CodedLog, DirectlyFollows, _cases_per_slot, directly_follows
 from miner.reporting.sections import event_activities, event_values, period_freq, period_starts
 
 TOP_PEOPLE = 20
@@ -89,7 +89,8 @@ def _employees(frame: pd.DataFrame) -> pd.DataFrame:
     events = np.bincount(codes[named], minlength=k)
     if not events.any():
         return _empty_employees()
-    cases = _distinct_count(frame["case"].to_numpy()[named], codes[named], k)
+    case = frame["case"].to_numpy()[named]
+    cases = _cases_per_slot(case, codes[named], int(case.max()) + 1, k)
     main = {col: _main_value(codes, frame[col].array, events) if frame[col].notna().any() else [None] * k
             for col in ("department", "role")}
     activity = frame["activity"].array
@@ -124,19 +125,6 @@ def _main_value(codes: np.ndarray, values: pd.Categorical, events: np.ndarray) -
             best = best[[int(np.argmin(at))]]
         out.append(values.categories[best[0]] if best.size else None)
     return out
-
-
-def _distinct_count(cases: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
-    """Return, per code, the number of distinct cases it occurs in."""
-    from miner.discovery.coding import _distinct
-
-    n_cases = int(cases.max()) + 1 if cases.size else 0
-    if n_cases * max(k, 1) <= 1 << 26:  # a table of flags (64 MB at most): no sort
-        seen = np.zeros(n_cases * max(k, 1), dtype=bool)
-        seen[cases.astype(np.int64) * k + codes] = True
-        return seen.reshape(n_cases, max(k, 1)).sum(axis=0)[:k]
-    keys = _distinct(cases.astype(np.int64) * k + codes)
-    return np.bincount(keys % k, minlength=k)
 
 
 def _empty_employees() -> pd.DataFrame:
